@@ -1,0 +1,648 @@
+"""The commands of SPEC §7. Each parses options, calls one service function, prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from campusgate.cli import App, cli, command, emit
+
+# --------------------------------------------------------------------------- db
+
+
+@cli.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@command(db, "upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(app: App, revision: str) -> None:
+    """Create or upgrade the schema.
+
+    \b
+    Example:
+        campusgate --db postgresql://postgres@127.0.0.1/campusgate db upgrade
+    """
+    from campusgate import migrations
+
+    current = migrations.upgrade(app.db, revision)
+    emit(
+        app,
+        {"revision": current, "database": app.db.display_url},
+        app.t("db_at", revision=current or "base", url=app.db.display_url),
+    )
+
+
+@command(db, "downgrade")
+@click.argument("revision")
+def db_downgrade(app: App, revision: str) -> None:
+    """Downgrade the schema to REVISION (``base`` removes everything).
+
+    \b
+    Example:
+        campusgate db downgrade base
+    """
+    from campusgate import migrations
+
+    current = migrations.downgrade(app.db, revision)
+    emit(
+        app,
+        {"revision": current, "database": app.db.display_url},
+        app.t("db_at", revision=current or "base", url=app.db.display_url),
+    )
+
+
+@command(db, "current")
+def db_current(app: App) -> None:
+    """Print the schema revision and which database is in use.
+
+    \b
+    Example:
+        campusgate db current
+    """
+    from campusgate import migrations
+
+    current = migrations.current(app.db)
+    emit(
+        app,
+        {
+            "revision": current,
+            "head": migrations.head(),
+            "database": app.db.display_url,
+            "backend": app.db.backend,
+        },
+        app.t("db_at", revision=current or "base", url=app.db.display_url),
+    )
+
+
+# --------------------------------------------------------------------------- org
+
+
+@cli.group()
+def org() -> None:
+    """Organisation: jurisdictions, departments, schools, users (admin only)."""
+
+
+@command(org, "load")
+@click.argument("path", type=click.Path(dir_okay=False))
+def org_load(app: App, path: str) -> None:
+    """Load an organisation from TOML; running it twice changes nothing.
+
+    \b
+    Example:
+        campusgate org load hebi.toml
+    """
+    from workflow import org as service
+
+    counts = service.load(app.db, app.login, path)
+    emit(app, counts, app.t("org_loaded", **counts))
+
+
+@command(org, "add-jurisdiction")
+@click.argument("name")
+@click.option("--level", required=True, help="province | city | county")
+@click.option("--parent", help="The jurisdiction above (required for city and county).")
+def org_add_jurisdiction(app: App, name: str, level: str, parent: str | None) -> None:
+    """Add a jurisdiction.
+
+    \b
+    Example:
+        campusgate org add-jurisdiction 淇滨区 --level county --parent 鹤壁市
+    """
+    from workflow import org as service
+
+    outcome = service.add_jurisdiction(app.db, app.login, name, level, parent)
+    emit(app, {"name": name, "outcome": outcome}, app.t(f"org_{outcome}", name=name))
+
+
+@command(org, "add-department")
+@click.argument("name")
+@click.option("--jurisdiction", required=True)
+def org_add_department(app: App, name: str, jurisdiction: str) -> None:
+    """Add a department that applies for items.
+
+    \b
+    Example:
+        campusgate org add-department 市卫健委 --jurisdiction 鹤壁市
+    """
+    from workflow import org as service
+
+    outcome = service.add_department(app.db, app.login, name, jurisdiction)
+    emit(app, {"name": name, "outcome": outcome}, app.t(f"org_{outcome}", name=name))
+
+
+@command(org, "add-school")
+@click.argument("name")
+@click.option("--jurisdiction", required=True)
+def org_add_school(app: App, name: str, jurisdiction: str) -> None:
+    """Add a school.
+
+    \b
+    Example:
+        campusgate org add-school 鹤壁市高级中学 --jurisdiction 鹤壁市
+    """
+    from workflow import org as service
+
+    outcome = service.add_school(app.db, app.login, name, jurisdiction)
+    emit(app, {"name": name, "outcome": outcome}, app.t(f"org_{outcome}", name=name))
+
+
+@command(org, "add-user")
+@click.argument("login")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="applicant | reviewer | approver | admin (repeatable)",
+)
+@click.option("--jurisdiction", required=True)
+@click.option("--department")
+@click.option("--email")
+@click.option("--name", help="Display name.")
+def org_add_user(
+    app: App,
+    login: str,
+    roles: tuple[str, ...],
+    jurisdiction: str,
+    department: str | None,
+    email: str | None,
+    name: str | None,
+) -> None:
+    """Add (or update) a user.
+
+    \b
+    Example:
+        campusgate org add-user wang.fang --role reviewer --jurisdiction 鹤壁市 --name 王芳
+    """
+    from workflow import org as service
+
+    outcome = service.add_user(
+        app.db,
+        app.login,
+        new_login=login,
+        roles=list(roles),
+        jurisdiction=jurisdiction,
+        department=department,
+        email=email,
+        name=name,
+    )
+    emit(app, {"login": login, "outcome": outcome}, app.t(f"org_{outcome}", name=login))
+
+
+@command(org, "show")
+def org_show(app: App) -> None:
+    """Show the organisation tree you can read.
+
+    \b
+    Example:
+        campusgate org show
+    """
+    from campusgate import render
+    from workflow import org as service
+
+    nodes = service.show(app.db, app.login)
+    emit(app, nodes, lambda d: render.org_tree(d, app.lang))
+
+
+# --------------------------------------------------------------------------- quota
+
+
+@cli.group()
+def quota() -> None:
+    """Total quantity control per jurisdiction and year."""
+
+
+@command(quota, "set")
+@click.option("--jurisdiction", required=True)
+@click.option("--year", required=True)
+@click.option("--max", "max_items", required=True, help="Most whitelist items this year.")
+@click.option("--per-school", help="Most distinct items one school may receive a year.")
+def quota_set(
+    app: App, jurisdiction: str, year: str, max_items: str, per_school: str | None
+) -> None:
+    """Set a quota (admin).
+
+    \b
+    Example:
+        campusgate quota set --jurisdiction 鹤壁市 --year 2027 --max 12 --per-school 6
+    """
+    from campusgate import render
+    from workflow import org as service
+
+    row = service.set_quota(
+        app.db,
+        app.login,
+        jurisdiction=jurisdiction,
+        year=year,
+        max_items=max_items,
+        per_school_max=per_school,
+    )
+    emit(app, row, lambda r: render.quotas_table([r], app.lang))
+
+
+@command(quota, "show")
+@click.option("--year")
+@click.option("--jurisdiction")
+def quota_show(app: App, year: str | None, jurisdiction: str | None) -> None:
+    """Show quotas and how much of each is used.
+
+    \b
+    Example:
+        campusgate quota show --year 2027
+    """
+    from campusgate import render
+    from workflow import org as service
+
+    rows = service.show_quotas(app.db, app.login, year=year, jurisdiction=jurisdiction)
+    emit(app, rows, lambda r: render.quotas_table(r, app.lang))
+
+
+# --------------------------------------------------------------------------- items
+
+
+@command(cli, "apply")
+@click.option("--department", required=True, help="The applying department.")
+@click.option("--title", required=True, help="活动名称")
+@click.option("--year", required=True, help="Whitelist year.")
+@click.option("--basis-kind", required=True, help="law | joint | unified | emergency")
+@click.option(
+    "--basis-doc", "basis_docs", multiple=True, required=True, help="开展依据 (repeatable)"
+)
+@click.option("--lead-unit", "lead_units", multiple=True, help="实施单位 (repeatable)")
+@click.option("--schedule", help="开展时间/活动周期, e.g. 每年1-2次")
+@click.option("--manner", help="开展方式")
+@click.option("--scope", help="实施范围")
+@click.option("--place", help="开展地点")
+@click.option("--content", help="活动主要内容")
+@click.option("--teacher-hours", help="Estimated teacher hours per school.")
+def apply_cmd(
+    app: App,
+    department: str,
+    title: str,
+    year: str,
+    basis_kind: str,
+    basis_docs: tuple[str, ...],
+    lead_units: tuple[str, ...],
+    schedule: str | None,
+    manner: str | None,
+    scope: str | None,
+    place: str | None,
+    content: str | None,
+    teacher_hours: str | None,
+) -> None:
+    """Apply for a whitelist item; prints the new id.
+
+    \b
+    Example:
+        campusgate --as li.na apply --department 市卫健委 --title 学生常见病防治宣传 \\
+          --year 2027 --basis-kind law --basis-doc 《学校卫生工作条例》 --schedule 每年1次
+    """
+    from workflow import items
+
+    item = items.apply(
+        app.db,
+        app.login,
+        department=department,
+        title=title,
+        year=year,
+        basis_kind=basis_kind,
+        basis_docs=list(basis_docs),
+        lead_units=list(lead_units),
+        schedule=schedule,
+        manner=manner,
+        scope=scope,
+        place=place,
+        content=content,
+        teacher_hours=teacher_hours,
+    )
+    emit(app, item, str(item["id"]))
+
+
+@cli.group()
+def clue() -> None:
+    """Problem clues for the rectification ledger."""
+
+
+@command(clue, "add")
+@click.option("--jurisdiction", required=True)
+@click.option(
+    "--source", required=True, help="hotline | mailbox | school | teacher | inspection | evaluation"
+)
+@click.option(
+    "--aspect",
+    required=True,
+    help="inspections | social-affairs | paperwork | forms | secondment | duty | formalism",
+)
+@click.option("--summary", required=True)
+@click.option("--school")
+@click.option("--reporter", help="Reporter contact; shown only to reviewers and approvers.")
+@click.option("--link", "linked_item", type=int, help="The whitelist item this clue concerns.")
+def clue_add(
+    app: App,
+    jurisdiction: str,
+    source: str,
+    aspect: str,
+    summary: str,
+    school: str | None,
+    reporter: str | None,
+    linked_item: int | None,
+) -> None:
+    """Take in a problem clue (reviewer); prints the new id.
+
+    \b
+    Example:
+        campusgate --as wang.fang clue add --jurisdiction 鹤壁市 --source hotline \\
+          --aspect duty --summary 一线教师节假日被安排校园值班
+    """
+    from workflow import items
+
+    item = items.add_clue(
+        app.db,
+        app.login,
+        jurisdiction=jurisdiction,
+        source=source,
+        aspect=aspect,
+        summary=summary,
+        school=school,
+        reporter=reporter,
+        linked_item=linked_item,
+    )
+    emit(app, item, str(item["id"]))
+
+
+@cli.group()
+def item() -> None:
+    """List, show and amend items."""
+
+
+@command(item, "list")
+@click.option("--kind", help="whitelist | rectification")
+@click.option("--state")
+@click.option("--year")
+@click.option("--jurisdiction")
+def item_list(
+    app: App, kind: str | None, state: str | None, year: str | None, jurisdiction: str | None
+) -> None:
+    """List the items you can read.
+
+    \b
+    Example:
+        campusgate item list --kind whitelist --state reviewed --year 2027
+    """
+    from campusgate import render
+    from workflow import items
+
+    rows = items.list_items(
+        app.db, app.login, kind=kind, state=state, year=year, jurisdiction=jurisdiction
+    )
+    emit(app, rows, lambda r: render.items_table(r, app.lang))
+
+
+@command(item, "show")
+@click.argument("item_id")
+def item_show(app: App, item_id: str) -> None:
+    """Show an item: fields, state, what you may do now, history.
+
+    \b
+    Example:
+        campusgate item show 7
+    """
+    from campusgate import render
+    from workflow import items
+
+    view = items.show_item(app.db, app.login, item_id)
+    emit(app, view, lambda v: render.item_detail(v, app.lang))
+
+
+@command(item, "edit")
+@click.argument("item_id")
+@click.option("--title")
+@click.option("--basis-kind")
+@click.option("--basis-doc", "basis_docs", multiple=True)
+@click.option("--lead-unit", "lead_units", multiple=True)
+@click.option("--schedule")
+@click.option("--manner")
+@click.option("--scope")
+@click.option("--place")
+@click.option("--content")
+@click.option("--teacher-hours")
+def item_edit(app: App, item_id: str, **fields: Any) -> None:
+    """Amend a submitted application (its department's applicant).
+
+    \b
+    Example:
+        campusgate --as li.na item edit 7 --schedule 2027年4-5月 --place 各中小学校
+    """
+    from workflow import items
+
+    changes = {
+        k: (list(v) if isinstance(v, tuple) else v)
+        for k, v in fields.items()
+        if v not in (None, ())
+    }
+    view = items.amend(app.db, app.login, item_id, changes)
+    emit(app, view, app.t("amended", id=view["id"], version=view["version"]))
+
+
+@command(cli, "advance")
+@click.argument("trigger")
+@click.argument("item_ids", nargs=-1, required=True)
+@click.option("--reason", help="Why (return, suspend, reinstate, revoke, extend).")
+@click.option("--standard", help="Rectification standard (file a clue onto the ledger).")
+@click.option("--deadline", help="Deadline YYYY-MM-DD (file, extend).")
+@click.option("--owner", help="Responsible person's login (file).")
+@click.option("--result", help="Rectification result (publish = close the item).")
+def advance(
+    app: App,
+    trigger: str,
+    item_ids: tuple[str, ...],
+    reason: str | None,
+    standard: str | None,
+    deadline: str | None,
+    owner: str | None,
+    result: str | None,
+) -> int:
+    """Fire TRIGGER on each item, each in its own transaction.
+
+    Exits with the worst outcome: an internal error (1) outranks everything, then the
+    highest code.
+
+    \b
+    Example:
+        campusgate --as zhao.lei advance file 3 4 5
+        campusgate --as wang.fang advance file 9 --standard 一线教师不再参与值班 \\
+          --deadline 2027-03-31 --owner chen.jing
+    """
+    from workflow import items
+    from workflow.errors import CampusgateError
+
+    params = items.Params(
+        reason=reason, standard=standard, deadline=deadline, owner=owner, result=result
+    )
+    results: list[dict[str, Any]] = []
+    codes: list[int] = []
+    for item_id in item_ids:
+        try:
+            view = items.fire(app.db, app.login, item_id, trigger, params)
+            results.append({"id": view["id"], "ok": True, "state": view["state"], "error": None})
+            codes.append(0)
+        except CampusgateError as exc:
+            results.append(
+                {
+                    "id": _as_id(item_id),
+                    "ok": False,
+                    "state": None,
+                    "error": {
+                        "code": exc.code,
+                        "message": exc.message(app.lang),
+                        "exit": exc.exit_code,
+                    },
+                }
+            )
+            codes.append(exc.exit_code)
+    worst = 1 if 1 in codes else max(codes)
+
+    def human(_: Any) -> None:
+        for r in results:
+            if r["ok"]:
+                click.echo(app.t("advanced", id=r["id"], trigger=trigger, state=r["state"]))
+            else:
+                click.echo(
+                    ("错误：" if app.lang == "zh" else "error: ") + r["error"]["message"], err=True
+                )
+        click.echo(app.t("advance_summary", ok=codes.count(0), total=len(codes)))
+
+    emit(app, {"results": results}, human)
+    return worst
+
+
+def _as_id(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+@command(cli, "evaluate")
+@click.argument("item_id")
+@click.option("--rating", required=True, help="good | adequate | poor")
+@click.option("--outcome", required=True, help="keep | suspend | rectify | revoke | retire")
+@click.option("--note")
+def evaluate_cmd(app: App, item_id: str, rating: str, outcome: str, note: str | None) -> None:
+    """Record the year-end evaluation of a published item (approver); the evaluation job
+    applies it.
+
+    \b
+    Example:
+        campusgate --as zhao.lei evaluate 3 --rating poor --outcome rectify --note 占用课时过多
+    """
+    from workflow import items
+
+    view = items.evaluate(app.db, app.login, item_id, rating=rating, outcome=outcome, note=note)
+    emit(app, view, app.t("evaluated", id=view["id"], outcome=outcome))
+
+
+# --------------------------------------------------------------------------- audit, diagram
+
+
+@cli.group()
+def audit() -> None:
+    """The hash-chained audit trail."""
+
+
+@command(audit, "verify")
+def audit_verify(app: App) -> int:
+    """Recompute every hash chain; exit 5 and name the first broken event if any.
+
+    \b
+    Example:
+        campusgate audit verify
+    """
+    from workflow import audit as service
+
+    with app.db.read() as session:
+        verdict = service.verify(session)
+    data = {"ok": verdict.ok, "events": verdict.events, "first_broken": verdict.first_broken}
+    if verdict.ok:
+        emit(app, data, app.t("audit_ok", events=verdict.events))
+        return 0
+    broken = verdict.first_broken or {}
+    message = app.t(
+        "audit_broken",
+        item_id=broken.get("item_id"),
+        seq=broken.get("seq"),
+        detail=broken.get("detail"),
+    )
+    if app.as_json:  # type: ignore[attr-defined]
+        emit(app, data)
+    else:
+        click.echo(("错误：" if app.lang == "zh" else "error: ") + message, err=True)
+    return 5
+
+
+@cli.group()
+def workflow() -> None:
+    """The state machines."""
+
+
+@command(workflow, "diagram")
+@click.option(
+    "--kind",
+    type=click.Choice(["whitelist", "rectification"]),
+    default=None,
+    help="One kind (default: both).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot", "svg", "png"]),
+    default="mermaid",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+def workflow_diagram(app: App, kind: str | None, fmt: str, output: str | None) -> None:
+    """Draw the state diagram, generated from the transition tables.
+
+    \b
+    Example:
+        campusgate workflow diagram --kind whitelist
+        campusgate workflow diagram --format svg --output whitelist.svg --kind whitelist
+    """
+    from campusgate import diagrams
+
+    kinds = [kind] if kind else ["whitelist", "rectification"]
+    data = diagrams.draw(kinds, fmt, app.lang, output)
+    emit(
+        app,
+        {
+            "format": fmt,
+            "kinds": kinds,
+            "output": output,
+            "diagram": data if isinstance(data, str) else None,
+        },
+        data if isinstance(data, str) and not output else app.t("written", path=output),
+    )
+
+
+# --------------------------------------------------------------------------- demo
+
+
+@command(cli, "demo")
+@click.option(
+    "--db",
+    "demo_db",
+    type=click.Path(dir_okay=False),
+    help="SQLite file for the demo (default: a fresh file in a temporary folder).",
+)
+def demo_cmd(app: App, demo_db: str | None) -> None:
+    """Build the Hebi demo on SQLite, run a year through it, print the whitelist and ledger.
+
+    \b
+    Example:
+        campusgate demo
+        campusgate demo --db hebi.db
+    """
+    from campusgate import demo
+
+    summary = demo.run(demo_db, app.lang, quiet=app.as_json)  # type: ignore[attr-defined]
+    emit(app, summary)

@@ -1,0 +1,41 @@
+"""``campusgate db …``: Alembic driven from the application's own configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from alembic import command
+from models import Database
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "alembic"
+
+
+def _config(db: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.attributes["url"] = db.url
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def current(db: Database) -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head() -> str | None:
+    return ScriptDirectory(str(SCRIPTS)).get_current_head()
+
+
+def upgrade(db: Database, revision: str = "head") -> str | None:
+    command.upgrade(_config(db), revision)
+    return current(db)
+
+
+def downgrade(db: Database, revision: str) -> str | None:
+    command.downgrade(_config(db), revision)
+    return current(db)

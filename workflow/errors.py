@@ -1,0 +1,64 @@
+"""Domain errors. One base class; each subclass maps to one exit code of SPEC §7.
+
+Every error carries a message ``code`` (a key of ``workflow.messages``) and the ``params``
+the message needs, so the same error reads in Chinese or English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CampusgateError(Exception):
+    exit_code = 1
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(code)
+
+    def message(self, lang: str = "zh") -> str:
+        from workflow.messages import render
+
+        return render(self.code, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class InvalidInput(CampusgateError):
+    """Malformed or missing input, unknown trigger."""
+
+    exit_code = 2
+
+
+class NotFound(CampusgateError):
+    """Unknown item, user, department, jurisdiction or school."""
+
+    exit_code = 3
+
+
+class PermissionDenied(CampusgateError):
+    """Role, jurisdiction scope or separation of duties."""
+
+    exit_code = 4
+
+
+class RuleRefused(CampusgateError):
+    """A state or guard refuses: wrong state, quota, gate, broken audit chain."""
+
+    exit_code = 5
+
+
+class TransitionNotAllowed(RuleRefused):
+    """The trigger does not leave the item's current state."""
+
+
+class GuardRefused(RuleRefused):
+    """The transition exists but one of its guards says no."""
+
+
+class ConcurrentChange(CampusgateError):
+    """The item changed between load and write; nothing was written."""
+
+    exit_code = 6

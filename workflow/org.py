@@ -1,0 +1,313 @@
+"""Organisation and quotas: jurisdictions, departments, schools, users (SPEC §2, §4.3).
+
+Changing the organisation is for admins, except on a database with no users yet (bootstrap).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Database, Department, Jurisdiction, Quota, School, User, UserRole
+from workflow import quotas, validate
+from workflow.errors import GuardRefused, InvalidInput, NotFound, PermissionDenied
+from workflow.kinds import LEVELS, ROLES
+from workflow.scope import Tree, can_read, load_actor, readable_jurisdictions
+
+PARENT_LEVEL = {"city": "province", "county": "city"}
+
+
+def _require_admin(session: Session, login: str, *, bootstrap: bool) -> None:
+    if bootstrap and not session.scalar(select(func.count()).select_from(User)):
+        return
+    if "admin" not in load_actor(session, login).roles:
+        raise PermissionDenied("admin_only")
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.counts = {"created": 0, "updated": 0, "unchanged": 0}
+
+    def note(self, outcome: str) -> None:
+        self.counts[outcome] += 1
+
+
+def _jurisdiction(session: Session, name: str, level: str, parent: str | None) -> str:
+    name = validate.text("name", name, required=True) or ""
+    level = validate.choice("level", level, LEVELS) or ""
+    parent_row = None
+    if parent:
+        parent_row = session.scalar(select(Jurisdiction).where(Jurisdiction.name == parent))
+        if parent_row is None:
+            raise NotFound("no_jurisdiction", name=parent)
+    if level in PARENT_LEVEL:
+        if parent_row is None:
+            raise InvalidInput("parent_required", level=level)
+        if parent_row.level != PARENT_LEVEL[level]:
+            raise InvalidInput("bad_parent_level", level=level, parent_level=PARENT_LEVEL[level])
+    elif parent_row is not None:
+        raise InvalidInput("bad_parent_level", level=level, parent_level="-")
+    parent_id = parent_row.id if parent_row else None
+    row = session.scalar(select(Jurisdiction).where(Jurisdiction.name == name))
+    if row is None:
+        session.add(Jurisdiction(name=name, level=level, parent_id=parent_id))
+        return "created"
+    if (row.level, row.parent_id) == (level, parent_id):
+        return "unchanged"
+    row.level, row.parent_id = level, parent_id
+    return "updated"
+
+
+def _placed(
+    session: Session, model: type[Department] | type[School], name: str, jurisdiction: str
+) -> str:
+    name = validate.text("name", name, required=True) or ""
+    jid = Tree.load(session).resolve(jurisdiction)
+    row = session.scalar(select(model).where(model.name == name))
+    if row is None:
+        session.add(model(name=name, jurisdiction_id=jid))
+        return "created"
+    if row.jurisdiction_id == jid:
+        return "unchanged"
+    row.jurisdiction_id = jid
+    return "updated"
+
+
+def _user(
+    session: Session,
+    login: str,
+    roles: list[str],
+    jurisdiction: str,
+    department: str | None,
+    email: str | None,
+    name: str | None,
+) -> str:
+    login = validate.text("login", login, required=True) or ""
+    if not roles:
+        raise InvalidInput("missing_field", field="role")
+    for role in roles:
+        validate.choice("role", role, ROLES)
+    jid = Tree.load(session).resolve(jurisdiction)
+    dept_id = None
+    if department:
+        dept = session.scalar(select(Department).where(Department.name == department))
+        if dept is None:
+            raise NotFound("no_department", name=department)
+        if dept.jurisdiction_id != jid:
+            raise InvalidInput(
+                "department_outside", department=department, jurisdiction=jurisdiction
+            )
+        dept_id = dept.id
+    elif "applicant" in roles:
+        raise InvalidInput("missing_field", field="department")
+    email = validate.text("email", email)
+    display = validate.text("name", name) or login
+    wanted = sorted(set(roles))
+    row = session.scalar(select(User).where(User.login == login))
+    if row is None:
+        user = User(
+            login=login, name=display, email=email, jurisdiction_id=jid, department_id=dept_id
+        )
+        user.role_rows = [UserRole(role=r) for r in wanted]
+        session.add(user)
+        return "created"
+    before = (row.name, row.email, row.jurisdiction_id, row.department_id, sorted(row.roles))
+    if before == (display, email, jid, dept_id, wanted):
+        return "unchanged"
+    row.name, row.email, row.jurisdiction_id, row.department_id = display, email, jid, dept_id
+    row.role_rows = [UserRole(role=r) for r in wanted]
+    return "updated"
+
+
+def add_jurisdiction(db: Database, login: str, name: str, level: str, parent: str | None) -> str:
+    with db.write() as session:
+        _require_admin(session, login, bootstrap=True)
+        return _jurisdiction(session, name, level, parent)
+
+
+def add_department(db: Database, login: str, name: str, jurisdiction: str) -> str:
+    with db.write() as session:
+        _require_admin(session, login, bootstrap=True)
+        return _placed(session, Department, name, jurisdiction)
+
+
+def add_school(db: Database, login: str, name: str, jurisdiction: str) -> str:
+    with db.write() as session:
+        _require_admin(session, login, bootstrap=True)
+        return _placed(session, School, name, jurisdiction)
+
+
+def add_user(
+    db: Database,
+    login: str,
+    *,
+    new_login: str,
+    roles: list[str],
+    jurisdiction: str,
+    department: str | None = None,
+    email: str | None = None,
+    name: str | None = None,
+) -> str:
+    with db.write() as session:
+        _require_admin(session, login, bootstrap=True)
+        return _user(session, new_login, roles, jurisdiction, department, email, name)
+
+
+def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
+    """``org load FILE.toml``: create or update everything in the file, all or nothing."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InvalidInput("org_file_invalid", path=str(path), detail="file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput("org_file_invalid", path=str(path), detail=str(exc)) from None
+    tally = _Tally()
+    with db.write() as session:
+        _require_admin(session, login, bootstrap=True)
+        for section, handler in (
+            (
+                "jurisdiction",
+                lambda e: _jurisdiction(session, e["name"], e["level"], e.get("parent")),
+            ),
+            ("department", lambda e: _placed(session, Department, e["name"], e["jurisdiction"])),
+            ("school", lambda e: _placed(session, School, e["name"], e["jurisdiction"])),
+            (
+                "user",
+                lambda e: _user(
+                    session,
+                    e["login"],
+                    list(e.get("roles", [])),
+                    e["jurisdiction"],
+                    e.get("department"),
+                    e.get("email"),
+                    e.get("name"),
+                ),
+            ),
+        ):
+            entries = data.get(section, [])
+            if not isinstance(entries, list):
+                raise InvalidInput("org_file_invalid", path=str(path), detail=f"[[{section}]]")
+            for number, entry in enumerate(entries, 1):
+                try:
+                    tally.note(handler(entry))
+                except KeyError as exc:
+                    raise InvalidInput(
+                        "org_file_invalid",
+                        path=str(path),
+                        detail=f"[[{section}]] #{number}: missing {exc.args[0]}",
+                    ) from None
+                session.flush()
+    return tally.counts
+
+
+def show(db: Database, login: str) -> list[dict[str, Any]]:
+    """The organisation as a tree of jurisdictions, as far as ``login`` reads it."""
+    with db.read() as session:
+        has_users = session.scalar(select(func.count()).select_from(User))
+        tree = Tree.load(session)
+        readable = readable_jurisdictions(load_actor(session, login), tree) if has_users else None
+        departments: dict[int, list[str]] = {}
+        for dept in session.scalars(select(Department).order_by(Department.id)):
+            departments.setdefault(dept.jurisdiction_id, []).append(dept.name)
+        schools: dict[int, list[str]] = {}
+        for school in session.scalars(select(School).order_by(School.id)):
+            schools.setdefault(school.jurisdiction_id, []).append(school.name)
+        users: dict[int, list[dict[str, Any]]] = {}
+        for user in session.scalars(select(User).order_by(User.login)):
+            users.setdefault(user.jurisdiction_id, []).append(
+                {
+                    "login": user.login,
+                    "name": user.name,
+                    "roles": sorted(user.roles),
+                    "department": user.department.name if user.department else None,
+                    "email": user.email,
+                }
+            )
+
+        def node(jid: int) -> dict[str, Any]:
+            return {
+                "name": tree.name(jid),
+                "level": tree.levels[jid],
+                "departments": departments.get(jid, []),
+                "schools": schools.get(jid, []),
+                "users": users.get(jid, []),
+                "children": [node(c) for c in sorted(tree.children.get(jid, []))],
+            }
+
+        roots = [
+            jid
+            for jid in sorted(tree.names)
+            if (readable is None and tree.parent(jid) is None)
+            or (readable is not None and jid in readable and tree.parent(jid) not in readable)
+        ]
+        return [node(jid) for jid in roots]
+
+
+def set_quota(
+    db: Database,
+    login: str,
+    *,
+    jurisdiction: str,
+    year: int | str,
+    max_items: int | str,
+    per_school_max: int | str | None = None,
+) -> dict[str, Any]:
+    year_value = validate.year(year)
+    maximum = validate.count("max", max_items)
+    per_school = validate.count("per_school", per_school_max, minimum=1)
+    if maximum is None:
+        raise InvalidInput("missing_field", field="max")
+    with db.write() as session:
+        _require_admin(session, login, bootstrap=False)
+        tree = Tree.load(session)
+        jid = tree.resolve(jurisdiction)
+        row = quotas.lock(session, jid, year_value)
+        taken = quotas.used(session, jid, year_value)
+        if maximum < taken:
+            raise GuardRefused(
+                "quota_below_used", jurisdiction=tree.name(jid), year=year_value, used=taken
+            )
+        if row is None:
+            row = Quota(jurisdiction_id=jid, year=year_value)
+            session.add(row)
+        row.max_items, row.per_school_max = maximum, per_school
+        return _quota_view(tree, row, taken)
+
+
+def show_quotas(
+    db: Database, login: str, *, year: int | str | None = None, jurisdiction: str | None = None
+) -> list[dict[str, Any]]:
+    with db.read() as session:
+        actor = load_actor(session, login)
+        tree = Tree.load(session)
+        query = select(Quota).order_by(Quota.year, Quota.jurisdiction_id)
+        if year is not None:
+            query = query.where(Quota.year == validate.year(year))
+        if jurisdiction is not None:
+            jid = tree.resolve(jurisdiction)
+            if not can_read(actor, jid, tree):
+                raise PermissionDenied(
+                    "not_readable_jurisdiction", actor=login, jurisdiction=tree.name(jid)
+                )
+            query = query.where(Quota.jurisdiction_id == jid)
+        readable = readable_jurisdictions(actor, tree)
+        return [
+            _quota_view(tree, row, quotas.used(session, row.jurisdiction_id, row.year))
+            for row in session.scalars(query)
+            if readable is None or row.jurisdiction_id in readable
+        ]
+
+
+def _quota_view(tree: Tree, row: Quota, taken: int) -> dict[str, Any]:
+    return {
+        "jurisdiction": tree.name(row.jurisdiction_id),
+        "year": row.year,
+        "max_items": row.max_items,
+        "per_school_max": row.per_school_max,
+        "used": taken,
+    }

@@ -1,0 +1,126 @@
+"""Who is acting, and the jurisdiction tree they act and read in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Jurisdiction, User
+from workflow.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user, or a scheduled job acting as a named system actor (``system:reminders``)."""
+
+    login: str
+    user_id: int | None
+    name: str
+    roles: frozenset[str]
+    #: ``None`` for system actors: they act in every jurisdiction.
+    jurisdiction_id: int | None
+    department_id: int | None = None
+
+    @property
+    def is_system(self) -> bool:
+        return self.user_id is None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(
+            user.login, user.id, user.name, user.roles, user.jurisdiction_id, user.department_id
+        )
+
+    @classmethod
+    def system(cls, job: str, roles: Iterable[str] = ("reviewer", "approver")) -> Actor:
+        return cls(f"system:{job}", None, f"system:{job}", frozenset(roles), None)
+
+
+def load_user(session: Session, login: str) -> User:
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise NotFound("no_user", login=login)
+    return user
+
+
+def load_actor(session: Session, login: str) -> Actor:
+    return Actor.of(load_user(session, login))
+
+
+class Tree:
+    """The jurisdiction tree, loaded whole (it is small: provinces, cities, counties)."""
+
+    def __init__(self, rows: Iterable[tuple[int, str, str, int | None]]) -> None:
+        self.names: dict[int, str] = {}
+        self.levels: dict[int, str] = {}
+        self.parents: dict[int, int | None] = {}
+        self.children: dict[int, list[int]] = {}
+        for jid, name, level, parent_id in rows:
+            self.names[jid] = name
+            self.levels[jid] = level
+            self.parents[jid] = parent_id
+            if parent_id is not None:
+                self.children.setdefault(parent_id, []).append(jid)
+        self.by_name = {name: jid for jid, name in self.names.items()}
+
+    @classmethod
+    def load(cls, session: Session) -> Tree:
+        return cls(
+            session.execute(
+                select(
+                    Jurisdiction.id, Jurisdiction.name, Jurisdiction.level, Jurisdiction.parent_id
+                )
+            ).tuples()
+        )
+
+    def parent(self, jid: int) -> int | None:
+        return self.parents.get(jid)
+
+    def ancestors(self, jid: int) -> list[int]:
+        """``jid`` and every jurisdiction above it, nearest first."""
+        chain = []
+        current: int | None = jid
+        while current is not None:
+            chain.append(current)
+            current = self.parents.get(current)
+        return chain
+
+    def subtree(self, jid: int) -> set[int]:
+        """``jid`` and every jurisdiction below it."""
+        found = {jid}
+        stack = [jid]
+        while stack:
+            for child in self.children.get(stack.pop(), ()):
+                found.add(child)
+                stack.append(child)
+        return found
+
+    def within(self, jid: int, top: int) -> bool:
+        return top in self.ancestors(jid)
+
+    def resolve(self, name_or_id: str) -> int:
+        if name_or_id in self.by_name:
+            return self.by_name[name_or_id]
+        if name_or_id.isdigit() and int(name_or_id) in self.names:
+            return int(name_or_id)
+        raise NotFound("no_jurisdiction", name=name_or_id)
+
+    def name(self, jid: int | None) -> str:
+        return "" if jid is None else self.names.get(jid, str(jid))
+
+
+def can_read(actor: Actor, jurisdiction_id: int, tree: Tree) -> bool:
+    """Supervision runs downward; admins and system actors read everything."""
+    if actor.jurisdiction_id is None or "admin" in actor.roles:
+        return True
+    return tree.within(jurisdiction_id, actor.jurisdiction_id)
+
+
+def readable_jurisdictions(actor: Actor, tree: Tree) -> set[int] | None:
+    """The jurisdictions ``actor`` reads; ``None`` means all."""
+    if actor.jurisdiction_id is None or "admin" in actor.roles:
+        return None
+    return tree.subtree(actor.jurisdiction_id)

@@ -1,0 +1,109 @@
+"""Input checks shared by the CLI, imports and jobs. Every failure is ``InvalidInput`` (exit 2).
+
+Text is stored literally (injection strings included); what is refused is text that is empty
+where required, longer than its column, or carries control characters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from workflow.errors import InvalidInput
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+#: column limits (characters)
+LIMITS = {
+    "title": 200,
+    "schedule": 200,
+    "manner": 200,
+    "scope": 200,
+    "place": 200,
+    "content": 4000,
+    "basis_docs": 300,
+    "lead_units": 100,
+    "summary": 2000,
+    "reporter": 200,
+    "standard": 2000,
+    "result": 2000,
+    "reason": 1000,
+    "note": 2000,
+    "name": 100,
+    "login": 64,
+    "email": 254,
+}
+
+
+def text(
+    field: str, value: str | None, *, required: bool = False, multiline: bool = False
+) -> str | None:
+    if value is None:
+        if required:
+            raise InvalidInput("missing_field", field=field)
+        return None
+    value = unicodedata.normalize("NFC", value).strip()
+    if not value:
+        if required:
+            raise InvalidInput("missing_field", field=field)
+        return None
+    probe = (
+        value if not multiline else value.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    )
+    if _CONTROL.search(probe) or (not multiline and ("\n" in value or "\r" in value)):
+        raise InvalidInput("control_chars", field=field)
+    limit = LIMITS.get(field, 200)
+    if len(value) > limit:
+        raise InvalidInput("too_long", field=field, limit=limit)
+    return value
+
+
+def texts(field: str, values: Iterable[str] | None, *, required: bool = False) -> list[str]:
+    cleaned = [v for v in (text(field, x) for x in (values or ())) if v]
+    if required and not cleaned:
+        raise InvalidInput("missing_field", field=field)
+    return list(dict.fromkeys(cleaned))
+
+
+def choice(
+    field: str, value: str | None, choices: Sequence[str], *, required: bool = True
+) -> str | None:
+    if value is None or value == "":
+        if required:
+            raise InvalidInput("missing_field", field=field)
+        return None
+    if value not in choices:
+        raise InvalidInput("invalid_choice", field=field, value=value, choices=", ".join(choices))
+    return value
+
+
+def parse_date(value: str | date | None, field: str = "date") -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput("invalid_date", value=value) from None
+
+
+def count(field: str, value: str | int | None, *, minimum: int = 0) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("invalid_number", field=field, value=value) from None
+    if number < minimum:
+        raise InvalidInput("invalid_number", field=field, value=value)
+    return number
+
+
+def year(value: str | int | None) -> int:
+    number = count("year", value)
+    if number is None:
+        raise InvalidInput("missing_field", field="year")
+    if not 2000 <= number <= 2999:
+        raise InvalidInput("invalid_number", field="year", value=value)
+    return number
