@@ -77,4 +77,5 @@ class Quota(Base):
     max_items: Mapped[int]
     per_school_max: Mapped[int | None]
 
-    jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
+    # not joined: the row is read FOR UPDATE, which PostgreSQL refuses across an outer join
+    jurisdiction: Mapped[Jurisdiction] = relationship(lazy="select")

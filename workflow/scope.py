@@ -68,13 +68,10 @@ class Tree:
 
     @classmethod
     def load(cls, session: Session) -> Tree:
-        return cls(
-            session.execute(
-                select(
-                    Jurisdiction.id, Jurisdiction.name, Jurisdiction.level, Jurisdiction.parent_id
-                )
-            ).tuples()
+        query = select(
+            Jurisdiction.id, Jurisdiction.name, Jurisdiction.level, Jurisdiction.parent_id
         )
+        return cls((r.id, r.name, r.level, r.parent_id) for r in session.execute(query))
 
     def parent(self, jid: int) -> int | None:
         return self.parents.get(jid)

@@ -1,0 +1,115 @@
+"""Fixtures: every contract test runs on SQLite (a temp file) and on PostgreSQL (a throwaway
+database created for this test session on 127.0.0.1:5432 and dropped afterwards).
+
+PostgreSQL is skipped, loudly, only when no server is reachable and ``CI`` is not set; in CI
+an unreachable server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from campusgate import migrations
+from models import Database
+from tests.org import build_org
+
+PG_SERVER = os.environ.get("CAMPUSGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+#: The tests' fixed "today" (Asia/Shanghai), late in the year of applications.
+TODAY = "2026-12-01"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("CAMPUSGATE_TODAY", TODAY)
+    monkeypatch.delenv("CAMPUSGATE_DB", raising=False)
+    monkeypatch.delenv("CAMPUSGATE_USER", raising=False)
+    monkeypatch.delenv("CAMPUSGATE_CONFIG", raising=False)
+    monkeypatch.delenv("CAMPUSGATE_LANG", raising=False)
+    return TODAY
+
+
+def _pg_admin() -> Database | None:
+    admin = Database(PG_SERVER)
+    try:
+        with admin.engine.connect() as conn:
+            conn.execute(text("select 1"))
+        return admin
+    except Exception as exc:  # no server
+        admin.dispose()
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {PG_SERVER} in CI: {exc}")
+        return None
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database at head, for this test session."""
+    admin = _pg_admin()
+    if admin is None:
+        pytest.skip(f"!!! PostgreSQL NOT REACHABLE at {PG_SERVER}: PostgreSQL tests skipped !!!")
+    name = f"campusgate_test_{uuid.uuid4().hex[:12]}"
+    auto = admin.engine.execution_options(isolation_level="AUTOCOMMIT")
+    with auto.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
+    db = Database(url)
+    migrations.upgrade(db)
+    db.dispose()
+    try:
+        yield url
+    finally:
+        with auto.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    db = Database(str(path))
+    migrations.upgrade(db)
+    db.dispose()
+    return path
+
+
+TABLES = ("item_events", "evaluations", "items", "quotas", "user_roles", "users", "schools",
+          "departments", "jurisdictions")
+
+
+def _fresh(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Database:
+    if backend == "sqlite":
+        path = tmp_path / "campusgate.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return Database(str(path))
+    db = Database(request.getfixturevalue("pg_url"))
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    return db
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def empty_db(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[Database]:
+    """A migrated database with nothing in it."""
+    db = _fresh(request, backend, tmp_path)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def db(empty_db: Database) -> Database:
+    """A migrated database holding the test organisation (``tests/org.py``)."""
+    build_org(empty_db)
+    return empty_db
