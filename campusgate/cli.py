@@ -99,7 +99,7 @@ def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Calla
         @click.pass_context
         @functools.wraps(func)
         def wrapper(ctx: click.Context, *args: Any, as_json: bool, **kw: Any) -> None:
-            app: App = ctx.find_object(App)
+            app = ctx.ensure_object(App)
             app.as_json = as_json  # type: ignore[attr-defined]
             try:
                 code = func(app, *args, **kw)

@@ -476,8 +476,8 @@ def advance(
         campusgate --as wang.fang advance file 9 --standard 一线教师不再参与值班 \\
           --deadline 2027-03-31 --owner chen.jing
     """
+    from campusgate.cli import _translate
     from workflow import items
-    from workflow.errors import CampusgateError
 
     params = items.Params(
         reason=reason, standard=standard, deadline=deadline, owner=owner, result=result
@@ -489,20 +489,11 @@ def advance(
             view = items.fire(app.db, app.login, item_id, trigger, params)
             results.append({"id": view["id"], "ok": True, "state": view["state"], "error": None})
             codes.append(0)
-        except CampusgateError as exc:
-            results.append(
-                {
-                    "id": _as_id(item_id),
-                    "ok": False,
-                    "state": None,
-                    "error": {
-                        "code": exc.code,
-                        "message": exc.message(app.lang),
-                        "exit": exc.exit_code,
-                    },
-                }
-            )
-            codes.append(exc.exit_code)
+        except Exception as exc:  # each id stands alone, an internal error included
+            exit_code, code, message = _translate(exc, app)
+            error = {"code": code, "message": message, "exit": exit_code}
+            results.append({"id": _as_id(item_id), "ok": False, "state": None, "error": error})
+            codes.append(exit_code)
     worst = 1 if 1 in codes else max(codes)
 
     def human(_: Any) -> None:

@@ -20,7 +20,9 @@ from campusgate import migrations
 from models import Database
 from tests.org import build_org
 
-PG_SERVER = os.environ.get("CAMPUSGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_SERVER = os.environ.get(
+    "CAMPUSGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 #: The tests' fixed "today" (Asia/Shanghai), late in the year of applications.
 TODAY = "2026-12-01"
@@ -80,8 +82,17 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-TABLES = ("item_events", "evaluations", "items", "quotas", "user_roles", "users", "schools",
-          "departments", "jurisdictions")
+TABLES = (
+    "item_events",
+    "evaluations",
+    "items",
+    "quotas",
+    "user_roles",
+    "users",
+    "schools",
+    "departments",
+    "jurisdictions",
+)
 
 
 def _fresh(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Database:

@@ -37,19 +37,40 @@ CITY, PROVINCE, COUNTY, COUNTY2 = "鹤壁市", "河南省", "淇滨区", "浚县
 USERS: list[dict[str, Any]] = [
     {"login": "admin", "roles": ["admin"], "jurisdiction": PROVINCE, "name": "管理员"},
     {"login": "he.jun", "roles": ["approver"], "jurisdiction": PROVINCE, "name": "何军"},
-    {"login": "li.na", "roles": ["applicant"], "jurisdiction": CITY, "department": "市卫健委",
-     "name": "李娜", "email": "li.na@example.gov.cn"},
-    {"login": "sun.hao", "roles": ["applicant"], "jurisdiction": CITY, "department": "市公安局",
-     "name": "孙浩"},
+    {
+        "login": "li.na",
+        "roles": ["applicant"],
+        "jurisdiction": CITY,
+        "department": "市卫健委",
+        "name": "李娜",
+        "email": "li.na@example.gov.cn",
+    },
+    {
+        "login": "sun.hao",
+        "roles": ["applicant"],
+        "jurisdiction": CITY,
+        "department": "市公安局",
+        "name": "孙浩",
+    },
     {"login": "wang.fang", "roles": ["reviewer"], "jurisdiction": CITY, "name": "王芳"},
     {"login": "liu.yang", "roles": ["reviewer"], "jurisdiction": CITY, "name": "刘洋"},
     {"login": "zhao.lei", "roles": ["approver"], "jurisdiction": CITY, "name": "赵磊"},
     {"login": "qian.min", "roles": ["approver"], "jurisdiction": CITY, "name": "钱敏"},
     {"login": "gao.feng", "roles": ["reviewer", "approver"], "jurisdiction": CITY, "name": "高峰"},
-    {"login": "chen.jing", "roles": ["applicant"], "jurisdiction": CITY, "department": "市卫健委",
-     "name": "陈静"},
-    {"login": "zhou.qiang", "roles": ["applicant"], "jurisdiction": COUNTY,
-     "department": "淇滨区卫健委", "name": "周强"},
+    {
+        "login": "chen.jing",
+        "roles": ["applicant"],
+        "jurisdiction": CITY,
+        "department": "市卫健委",
+        "name": "陈静",
+    },
+    {
+        "login": "zhou.qiang",
+        "roles": ["applicant"],
+        "jurisdiction": COUNTY,
+        "department": "淇滨区卫健委",
+        "name": "周强",
+    },
     {"login": "wu.min", "roles": ["reviewer"], "jurisdiction": COUNTY, "name": "吴敏"},
     {"login": "zheng.hua", "roles": ["approver"], "jurisdiction": COUNTY, "name": "郑华"},
     {"login": "city.admin", "roles": ["admin"], "jurisdiction": CITY, "name": "市管理员"},
@@ -65,7 +86,8 @@ def build_org(db: Database) -> None:
     org.add_jurisdiction(db, a, COUNTY2, "county", CITY)
     for name, where in (("市卫健委", CITY), ("市公安局", CITY), ("淇滨区卫健委", COUNTY)):
         org.add_department(db, a, name, where)
-    for name, where in (("鹤壁市高级中学", CITY), ("淇滨区实验小学", COUNTY), ("浚县第一中学", COUNTY2)):
+    schools = (("鹤壁市高级中学", CITY), ("淇滨区实验小学", COUNTY), ("浚县第一中学", COUNTY2))
+    for name, where in schools:
         org.add_school(db, a, name, where)
     for user in USERS[1:]:
         org.add_user(
@@ -134,8 +156,13 @@ def clue(db: Database, login: str = "wang.fang", **overrides: Any) -> int:
 def on_ledger(db: Database, owner: str = "chen.jing", deadline: str = "2027-01-31") -> int:
     item_id = clue(db)
     items.fire(db, "wang.fang", item_id, "review")
-    items.fire(db, "wang.fang", item_id, "file",
-               Params(standard="一线教师不再参与值班", deadline=deadline, owner=owner))
+    items.fire(
+        db,
+        "wang.fang",
+        item_id,
+        "file",
+        Params(standard="一线教师不再参与值班", deadline=deadline, owner=owner),
+    )
     return item_id
 
 
@@ -148,7 +175,17 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table that a refused action could touch, for 'nothing changed'."""
     out = {}
     with db.engine.connect() as conn:
-        for table in ("items", "item_events", "evaluations", "quotas", "users", "user_roles",
-                      "jurisdictions", "departments", "schools"):
-            out[table] = [tuple(r) for r in conn.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))]
+        for table in (
+            "items",
+            "item_events",
+            "evaluations",
+            "quotas",
+            "users",
+            "user_roles",
+            "jurisdictions",
+            "departments",
+            "schools",
+        ):
+            rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))
+            out[table] = [tuple(r) for r in rows]
     return out

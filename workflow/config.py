@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +91,7 @@ def _section(data: dict[str, Any], name: str, cls: type, path: Path) -> Any:
     raw = data.get(name, {})
     if not isinstance(raw, dict):
         raise InvalidInput("config_invalid", path=str(path), detail=f"[{name}]")
-    known = set(cls.__dataclass_fields__)
+    known = {f.name for f in fields(cls)}
     unknown = set(raw) - known
     if unknown:
         raise InvalidInput(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from models import User
 from workflow.clock import now_utc
 
 if TYPE_CHECKING:
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def _firing(event: EventData) -> Firing:
-    return event.model  # type: ignore[no-any-return]
+    return cast("Firing", event.model)
 
 
 def apply_amendment(event: EventData) -> None:
@@ -22,24 +23,29 @@ def apply_amendment(event: EventData) -> None:
         f.change(name, value)
 
 
+def _acting_user(f: Firing) -> User | None:
+    """The acting user's row (already in the session's identity map); None for jobs."""
+    return f.session.get(User, f.actor.user_id) if f.actor.user_id is not None else None
+
+
 def record_reviewer(event: EventData) -> None:
     f = _firing(event)
-    f.item.reviewed_by_id = f.actor.user_id
+    f.item.reviewed_by = _acting_user(f)
 
 
 def clear_review(event: EventData) -> None:
     """A returned application is reviewed (and, if emergency, ratified) afresh."""
     f = _firing(event)
-    f.item.reviewed_by_id = None
+    f.item.reviewed_by = None
     if f.item.ratified_by_id is not None:
-        f.item.ratified_by_id = None
+        f.item.ratified_by = None
         f.item.ratified_at = None
         f.changes["ratified"] = [True, False]
 
 
 def record_ratification(event: EventData) -> None:
     f = _firing(event)
-    f.item.ratified_by_id = f.actor.user_id
+    f.item.ratified_by = _acting_user(f)
     f.item.ratified_at = now_utc()
     f.changes["ratified_by"] = [None, f.actor.login]
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import select
 
@@ -19,7 +20,23 @@ if TYPE_CHECKING:
 
 
 def _firing(event: EventData) -> Firing:
-    return event.model  # type: ignore[no-any-return]
+    return cast("Firing", event.model)
+
+
+def check_application_year(year: int, basis_kind: str | None, today: date) -> None:
+    """Applications are for this year or later; emergencies only for this year."""
+    if year < today.year:
+        raise GuardRefused("year_past", year=year, current=today.year)
+    if basis_kind == "emergency" and year != today.year:
+        raise GuardRefused("emergency_current_year", current=today.year)
+
+
+def check_amendment(event: EventData) -> bool:
+    f = _firing(event)
+    basis_kind = f.amendment.get("basis_kind", f.item.basis_kind)
+    if basis_kind != f.item.basis_kind:
+        check_application_year(f.item.year, basis_kind, f.today)
+    return True
 
 
 def check_basis(event: EventData) -> bool:

@@ -33,6 +33,7 @@ from workflow.errors import (
     TransitionNotAllowed,
 )
 from workflow.firing import Firing
+from workflow.guards import check_application_year
 from workflow.kinds import (
     ASPECTS,
     BASIS_KINDS,
@@ -164,10 +165,12 @@ def apply(
     entering admin or reviewer is recorded as the one who applied.
     """
     today = today or clock_today()
-    fields = {
+    year_value = validate.year(year)
+    basis = validate.choice("basis_kind", basis_kind, BASIS_KINDS)
+    fields: dict[str, Any] = {
         "title": validate.text("title", title, required=True),
-        "year": validate.year(year),
-        "basis_kind": validate.choice("basis_kind", basis_kind, BASIS_KINDS),
+        "year": year_value,
+        "basis_kind": basis,
         "basis_docs": validate.texts("basis_docs", basis_docs, required=True),
         "lead_units": validate.texts("lead_units", lead_units),
         "schedule": validate.text("schedule", schedule),
@@ -190,10 +193,7 @@ def apply(
             )
         if not allowed:
             raise PermissionDenied("not_permitted_apply", actor=login, department=dept.name)
-        if fields["year"] < today.year:
-            raise GuardRefused("year_past", year=fields["year"], current=today.year)
-        if fields["basis_kind"] == "emergency" and fields["year"] != today.year:
-            raise GuardRefused("emergency_current_year", current=today.year)
+        check_application_year(year_value, basis, today)
         if not fields["lead_units"]:
             fields["lead_units"] = [dept.name]
         item = Item(

@@ -85,7 +85,8 @@ LIVE = (SUBMITTED, REVIEWED, FILED, PUBLISHED, SUSPENDED)
 
 # fmt: off
 WHITELIST_TABLE: tuple[Transition, ...] = (
-    T("amend",     SUBMITTED, SUBMITTED, who="own-applicant", effects=("apply_amendment",)),
+    T("amend",     SUBMITTED, SUBMITTED, who="own-applicant", guards=("check_amendment",),
+      effects=("apply_amendment",)),
     T("review",    SUBMITTED, REVIEWED,  who="reviewer",      guards=("check_basis",),
       effects=("record_reviewer",), apart_from=("applicant",)),
     T("return",    REVIEWED,  SUBMITTED, who="reviewer",      needs=("reason",),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -67,7 +67,7 @@ def _placed(
 ) -> str:
     name = validate.text("name", name, required=True) or ""
     jid = Tree.load(session).resolve(jurisdiction)
-    row = session.scalar(select(model).where(model.name == name))
+    row = cast(Department | School | None, session.scalar(select(model).where(model.name == name)))
     if row is None:
         session.add(model(name=name, jurisdiction_id=jid))
         return "created"
