@@ -447,7 +447,23 @@ def item_edit(app: App, item_id: str, **fields: Any) -> None:
     emit(app, view, app.t("amended", id=view["id"], version=view["version"]))
 
 
-@command(cli, "advance")
+def _trigger_table() -> str:
+    """The triggers of both kinds, from the transition tables themselves."""
+    from workflow.kinds import TABLES
+
+    lines = ["\b", "Triggers (from state -> to state: who; needs):"]
+    for kind, table in TABLES.items():
+        lines.append(f"  {kind}:")
+        for row in table:
+            needs = f"; --{', --'.join(row.needs)}" if row.needs else ""
+            lines.append(
+                f"    {row.trigger:<10}{'|'.join(row.source)} -> {row.dest}: "
+                f"{', '.join(row.who)}{needs}"
+            )
+    return "\n".join(lines)
+
+
+@command(cli, "advance", epilog=_trigger_table())
 @click.argument("trigger")
 @click.argument("item_ids", nargs=-1, required=True)
 @click.option("--reason", help="Why (return, suspend, reinstate, revoke, extend).")
