@@ -87,7 +87,10 @@ def _translate(exc: BaseException, app: App | None) -> tuple[int, str, str]:
         if "no such table" in text or ("relation" in text and "does not exist" in text):
             err = CampusgateError("no_db_schema")
             return EXIT_INTERNAL, "no_db_schema", err.message(lang)
-    err = CampusgateError("internal", detail=f"{type(exc).__name__}: {exc}")
+    # one line: a driver's own message, without SQLAlchemy's statement and background link
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    first = text.splitlines()[0] if text else ""
+    err = CampusgateError("internal", detail=f"{type(exc).__name__}: {first}")
     return EXIT_INTERNAL, "internal", err.message(lang)
 
 

@@ -578,7 +578,7 @@ def audit_verify(app: App) -> int:
         "audit_broken",
         item_id=broken.get("item_id"),
         seq=broken.get("seq"),
-        detail=broken.get("detail"),
+        detail=app.label(broken.get("detail_code")),
     )
     if app.as_json:  # type: ignore[attr-defined]
         emit(app, data)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import Item, ItemEvent
 from workflow.clock import now_utc
+from workflow.messages import label
 
 
 def _ts(value: datetime) -> str:
@@ -127,7 +128,13 @@ class Verdict:
 
 
 def _broken(event: ItemEvent | None, item_id: int, seq: int, detail: str) -> dict[str, Any]:
-    found: dict[str, Any] = {"item_id": item_id, "seq": seq, "detail": detail}
+    """The broken place; ``detail`` is a label key of ``workflow.messages``."""
+    found: dict[str, Any] = {
+        "item_id": item_id,
+        "seq": seq,
+        "detail": label(detail, "en"),
+        "detail_code": detail,
+    }
     if event is not None:
         found.update(id=event.id, trigger=event.trigger, actor=event.actor, at=_ts(event.at))
     return found
@@ -148,9 +155,9 @@ def verify(session: Session) -> Verdict:
     def close(item_id: int) -> dict[str, Any] | None:
         version, last_hash = items.get(item_id, (None, None))
         if version is None:
-            return _broken(None, item_id, last_seq, "events of an item that does not exist")
+            return _broken(None, item_id, last_seq, "orphan_events")
         if last_seq != version or prev_hash != last_hash:
-            return _broken(None, item_id, last_seq + 1, f"events missing after seq {last_seq}")
+            return _broken(None, item_id, last_seq + 1, "tail_missing")
         return None
 
     stream = session.scalars(
@@ -169,23 +176,23 @@ def verify(session: Session) -> Verdict:
             return Verdict(
                 False,
                 count,
-                _broken(event, event.item_id, last_seq + 1, f"event seq {last_seq + 1} missing"),
+                _broken(event, event.item_id, last_seq + 1, "seq_missing"),
             )
         if event.prev_hash != prev_hash:
             return Verdict(
                 False,
                 count,
-                _broken(event, event.item_id, event.seq, "previous hash does not match"),
+                _broken(event, event.item_id, event.seq, "prev_hash_mismatch"),
             )
         if event_hash(event) != event.hash:
             return Verdict(
                 False,
                 count,
-                _broken(event, event.item_id, event.seq, "content does not match its hash"),
+                _broken(event, event.item_id, event.seq, "hash_mismatch"),
             )
         prev_hash, last_seq = event.hash, event.seq
     if current is not None and (broken := close(current)):
         return Verdict(False, count, broken)
     for item_id in sorted(items.keys() - seen):
-        return Verdict(False, count, _broken(None, item_id, 1, "item has no events"))
+        return Verdict(False, count, _broken(None, item_id, 1, "no_events"))
     return Verdict(True, count, None)

@@ -15,9 +15,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from models import Database, Department, Evaluation, Item, ItemEvent, School
 from workflow import audit, validate
@@ -51,6 +49,7 @@ from workflow.kinds import (
 )
 from workflow.permissions import available, check_permission, holds
 from workflow.scope import Actor, Tree, can_read, load_actor, load_user, readable_jurisdictions
+from workflow.tx import writing
 
 #: Fields of a whitelist application that ``amend`` may change.
 AMENDABLE = (
@@ -85,30 +84,11 @@ class Params:
 # --------------------------------------------------------------------------- transactions
 
 
-@contextmanager
-def _writing(db: Database) -> Iterator[Session]:
-    """A write transaction whose lost races surface as ``ConcurrentChange`` (exit 6)."""
-    try:
-        with db.write() as session:
-            yield session
-    except StaleDataError:
-        raise ConcurrentChange("concurrent_change", id="?") from None
-    except IntegrityError as exc:
-        if "item_events" in str(exc.orig) or "uq_item_events" in str(exc.orig):
-            raise ConcurrentChange("concurrent_change", id="?") from None
-        raise
-    except OperationalError as exc:
-        text = str(exc.orig).lower()
-        if "locked" in text or "deadlock" in text or "could not serialize" in text:
-            raise ConcurrentChange("concurrent_change", id="?") from None
-        raise
-
-
 def _load_item(session: Session, item_id: int | str) -> Item:
     try:
         key = int(item_id)
     except (TypeError, ValueError):
-        raise NotFound("no_item", id=item_id) from None
+        raise InvalidInput("invalid_id", value=item_id) from None
     item = session.get(Item, key)
     if item is None:
         raise NotFound("no_item", id=item_id)
@@ -126,13 +106,13 @@ def changing_item(
     if before_write is not None:
         before_write()
     try:
-        with _writing(db) as session:
+        with writing(db) as session:
             item = _load_item(session, item_id)
             if item.version != seen:
                 raise ConcurrentChange("concurrent_change", id=item.id)
             yield session, item
     except ConcurrentChange as exc:
-        if exc.params.get("id") == "?":
+        if exc.code == "concurrent_write":
             raise ConcurrentChange("concurrent_change", id=item_id) from None
         raise
 
@@ -181,7 +161,7 @@ def apply(
         "teacher_hours": _hours(teacher_hours),
     }
     department = validate.text("department", department, required=True) or ""
-    with _writing(db) as session:
+    with writing(db) as session:
         actor = load_actor(session, login)
         dept = _department(session, department)
         tree = Tree.load(session)
@@ -229,11 +209,12 @@ def add_clue(
     aspect = validate.choice("aspect", aspect, ASPECTS) or ""
     reporter = validate.text("reporter", reporter)
     school_name = validate.text("school", school)
-    with _writing(db) as session:
+    with writing(db) as session:
         actor = actor or load_actor(session, login)
         tree = Tree.load(session)
         jid = tree.resolve(validate.text("jurisdiction", jurisdiction, required=True) or "")
         found_school = _school(session, school_name) if school_name else None
+        linked = _load_item(session, linked_item) if linked_item is not None else None
         if not holds(actor, "reviewer", jid):
             raise PermissionDenied(
                 "not_permitted_clue", actor=actor.login, jurisdiction=tree.name(jid)
@@ -242,14 +223,10 @@ def add_clue(
             raise GuardRefused(
                 "school_outside", school=found_school.name, jurisdiction=tree.name(jid)
             )
-        if linked_item is not None:
-            linked = session.get(Item, linked_item)
-            if (
-                linked is None
-                or linked.kind != WHITELIST
-                or not tree.within(linked.jurisdiction_id, jid)
-            ):
-                raise GuardRefused("link_invalid", linked=linked_item, jurisdiction=tree.name(jid))
+        if linked is not None and (
+            linked.kind != WHITELIST or not tree.within(linked.jurisdiction_id, jid)
+        ):
+            raise GuardRefused("link_invalid", linked=linked_item, jurisdiction=tree.name(jid))
         item = Item(
             kind=RECTIFICATION,
             state=SUBMITTED,
@@ -286,7 +263,7 @@ def fire(
     params = params or Params()
     if trigger not in all_triggers():
         raise InvalidInput(
-            "unknown_trigger", kind="any", trigger=trigger, choices=", ".join(all_triggers())
+            "unknown_trigger_any", trigger=trigger, choices=", ".join(all_triggers())
         )
     _require(trigger, params, common_needs(trigger))
     clean = _clean_params(params)

@@ -26,6 +26,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} is too long (at most {limit} characters)",
     ),
     "control_chars": ("{field} 含有不可见控制字符", "{field} contains control characters"),
+    "unknown_trigger_any": (
+        "没有操作 “{trigger}”，可用操作：{choices}",
+        "there is no trigger '{trigger}'; triggers: {choices}",
+    ),
+    "invalid_id": ("编号 “{value}” 无效，应为整数", "invalid id '{value}': use a whole number"),
+    "year_out_of_range": (
+        "年度 {value} 超出范围（2000–2999）",
+        "year {value} is out of range (2000–2999)",
+    ),
+    "concurrent_write": ("数据刚被他人修改，请重试", "changed concurrently; try again"),
     "unknown_trigger": (
         "{kind} 事项没有操作 “{trigger}”，可用操作：{choices}",
         "{kind} items have no trigger '{trigger}'; triggers: {choices}",
@@ -275,6 +285,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "teacher": ("教师反映", "teacher report"),
     "inspection": ("督查发现", "inspection"),
     "evaluation": ("年度评估", "annual evaluation"),
+    # audit verification
+    "orphan_events": ("事件所属的事项不存在", "events of an item that does not exist"),
+    "tail_missing": (
+        "事项末尾的事件缺失（与事项记录的最后哈希或版本不符）",
+        "events missing at the end (the item's last hash or version disagrees)",
+    ),
+    "seq_missing": ("该序号的事件缺失", "an event of this sequence number is missing"),
+    "prev_hash_mismatch": ("前一哈希不符", "the previous hash does not match"),
+    "hash_mismatch": (
+        "事件内容与其哈希不符（被修改）",
+        "the content does not match its hash (edited)",
+    ),
+    "no_events": ("事项没有任何事件", "the item has no events"),
     # levels
     "province": ("省", "province"),
     "city": ("市", "city"),

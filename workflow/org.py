@@ -6,6 +6,8 @@ Changing the organisation is for admins, except on a database with no users yet 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,15 +19,29 @@ from workflow import quotas, validate
 from workflow.errors import GuardRefused, InvalidInput, NotFound, PermissionDenied
 from workflow.kinds import LEVELS, ROLES
 from workflow.scope import Tree, can_read, load_actor, readable_jurisdictions
+from workflow.tx import writing
 
 PARENT_LEVEL = {"city": "province", "county": "city"}
 
 
-def _require_admin(session: Session, login: str, *, bootstrap: bool) -> None:
-    if bootstrap and not session.scalar(select(func.count()).select_from(User)):
-        return
+def _require_admin(session: Session, login: str) -> None:
     if "admin" not in load_actor(session, login).roles:
         raise PermissionDenied("admin_only")
+
+
+@contextmanager
+def _organising(db: Database, login: str) -> Iterator[Session]:
+    """A write transaction for changing the organisation.
+
+    The admin check comes after the body has validated its input and resolved its names
+    (SPEC §7: 2 and 3 decide before 4); a refusal rolls the whole transaction back. On a
+    database with no users yet anyone may organise (bootstrap).
+    """
+    with db.write() as session:
+        bootstrapping = not session.scalar(select(func.count()).select_from(User))
+        yield session
+        if not bootstrapping:
+            _require_admin(session, login)
 
 
 class _Tally:
@@ -124,21 +140,21 @@ def _user(
 
 
 def add_jurisdiction(db: Database, login: str, name: str, level: str, parent: str | None) -> str:
-    with db.write() as session:
-        _require_admin(session, login, bootstrap=True)
-        return _jurisdiction(session, name, level, parent)
+    with _organising(db, login) as session:
+        outcome = _jurisdiction(session, name, level, parent)
+    return outcome
 
 
 def add_department(db: Database, login: str, name: str, jurisdiction: str) -> str:
-    with db.write() as session:
-        _require_admin(session, login, bootstrap=True)
-        return _placed(session, Department, name, jurisdiction)
+    with _organising(db, login) as session:
+        outcome = _placed(session, Department, name, jurisdiction)
+    return outcome
 
 
 def add_school(db: Database, login: str, name: str, jurisdiction: str) -> str:
-    with db.write() as session:
-        _require_admin(session, login, bootstrap=True)
-        return _placed(session, School, name, jurisdiction)
+    with _organising(db, login) as session:
+        outcome = _placed(session, School, name, jurisdiction)
+    return outcome
 
 
 def add_user(
@@ -152,9 +168,9 @@ def add_user(
     email: str | None = None,
     name: str | None = None,
 ) -> str:
-    with db.write() as session:
-        _require_admin(session, login, bootstrap=True)
-        return _user(session, new_login, roles, jurisdiction, department, email, name)
+    with _organising(db, login) as session:
+        outcome = _user(session, new_login, roles, jurisdiction, department, email, name)
+    return outcome
 
 
 def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
@@ -167,8 +183,7 @@ def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput("org_file_invalid", path=str(path), detail=str(exc)) from None
     tally = _Tally()
-    with db.write() as session:
-        _require_admin(session, login, bootstrap=True)
+    with _organising(db, login) as session:
         for section, handler in (
             (
                 "jurisdiction",
@@ -262,10 +277,10 @@ def set_quota(
     per_school = validate.count("per_school", per_school_max, minimum=1)
     if maximum is None:
         raise InvalidInput("missing_field", field="max")
-    with db.write() as session:
-        _require_admin(session, login, bootstrap=False)
+    with writing(db) as session:
         tree = Tree.load(session)
         jid = tree.resolve(jurisdiction)
+        _require_admin(session, login)
         row = quotas.lock(session, jid, year_value)
         taken = quotas.used(session, jid, year_value)
         if maximum < taken:
@@ -282,12 +297,13 @@ def set_quota(
 def show_quotas(
     db: Database, login: str, *, year: int | str | None = None, jurisdiction: str | None = None
 ) -> list[dict[str, Any]]:
+    year_value = validate.year(year) if year is not None else None
     with db.read() as session:
         actor = load_actor(session, login)
         tree = Tree.load(session)
         query = select(Quota).order_by(Quota.year, Quota.jurisdiction_id)
-        if year is not None:
-            query = query.where(Quota.year == validate.year(year))
+        if year_value is not None:
+            query = query.where(Quota.year == year_value)
         if jurisdiction is not None:
             jid = tree.resolve(jurisdiction)
             if not can_read(actor, jid, tree):

@@ -105,5 +105,5 @@ def year(value: str | int | None) -> int:
     if number is None:
         raise InvalidInput("missing_field", field="year")
     if not 2000 <= number <= 2999:
-        raise InvalidInput("invalid_number", field="year", value=value)
+        raise InvalidInput("year_out_of_range", value=value)
     return number
