@@ -651,5 +651,8 @@ def demo_cmd(app: App, demo_db: str | None) -> None:
     """
     from campusgate import demo
 
+    # `campusgate --db FILE demo` means the same as `campusgate demo --db FILE`
+    if demo_db is None and app._db_option and "://" not in app._db_option:
+        demo_db = app._db_option
     summary = demo.run(demo_db, app.lang, quiet=app.as_json)  # type: ignore[attr-defined]
     emit(app, summary)

@@ -11,7 +11,8 @@ from alembic.script import ScriptDirectory
 from alembic import command
 from models import Database
 
-SCRIPTS = Path(__file__).resolve().parent.parent / "alembic"
+#: ``alembic/`` of the source tree, shipped in the package through this symlink.
+SCRIPTS = Path(__file__).parent / "alembic_scripts"
 
 
 def _config(db: Database) -> Config:

@@ -144,7 +144,7 @@ def apply(
     ``on_behalf``: the bureau enters a department's sheet (``import applications``); the
     entering admin or reviewer is recorded as the one who applied.
     """
-    today = today or clock_today()
+    as_of, today = today, today or clock_today()
     year_value = validate.year(year)
     basis = validate.choice("basis_kind", basis_kind, BASIS_KINDS)
     fields: dict[str, Any] = {
@@ -184,7 +184,9 @@ def apply(
             applied_by_id=actor.user_id,
             **fields,
         )
-        audit.record(session, item, trigger="apply", from_state=None, actor=actor.login)
+        audit.record(
+            session, item, trigger="apply", from_state=None, actor=actor.login, as_of=as_of
+        )
         return item_view(session, item, actor, tree)
 
 
@@ -203,7 +205,7 @@ def add_clue(
     actor: Actor | None = None,
 ) -> dict[str, Any]:
     """A reviewer takes in a problem clue: a rectification item in state ``submitted``."""
-    today = today or clock_today()
+    as_of, today = today, today or clock_today()
     summary = validate.text("summary", summary, required=True, multiline=True) or ""
     source = validate.choice("source", source, SOURCES) or ""
     aspect = validate.choice("aspect", aspect, ASPECTS) or ""
@@ -240,7 +242,7 @@ def add_clue(
             reporter=reporter,
             linked_item_id=linked_item,
         )
-        audit.record(session, item, trigger="clue", from_state=None, actor=actor.login)
+        audit.record(session, item, trigger="clue", from_state=None, actor=actor.login, as_of=as_of)
         return item_view(session, item, actor, tree)
 
 
@@ -255,11 +257,14 @@ def fire(
     params: Params | None = None,
     *,
     today: date | None = None,
-    as_of: date | None = None,
     actor: Actor | None = None,
     before_write: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Fire ``trigger`` on one item in its own transaction; return the item's view."""
+    """Fire ``trigger`` on one item in its own transaction; return the item's view.
+
+    ``today`` makes the rules act as of that date (jobs run for a date, drills); the event
+    then names it as ``as_of`` beside its real timestamp.
+    """
     params = params or Params()
     if trigger not in all_triggers():
         raise InvalidInput(
@@ -270,7 +275,7 @@ def fire(
     with changing_item(db, item_id, before_write) as (session, item):
         acting = actor or load_actor(session, login)
         tree = Tree.load(session)
-        transition(session, acting, item, trigger, clean, tree, today=today, as_of=as_of)
+        transition(session, acting, item, trigger, clean, tree, today=today)
         return item_view(session, item, acting, tree)
 
 
@@ -283,7 +288,6 @@ def transition(
     tree: Tree,
     *,
     today: date | None = None,
-    as_of: date | None = None,
 ) -> ItemEvent:
     """Check and apply one transition inside the caller's transaction (jobs batch these)."""
     spec = kind_spec(item.kind)
@@ -301,7 +305,7 @@ def transition(
         item=item,
         trigger=trigger,
         tree=tree,
-        today=as_of or today or clock_today(),
+        today=today or clock_today(),
         state=item.state,
         reason=params.reason,
         standard=params.standard,
@@ -324,7 +328,7 @@ def transition(
         actor=actor.login,
         reason=params.reason,
         changes=firing.changes,
-        as_of=as_of,
+        as_of=today,
     )
 
 

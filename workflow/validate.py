@@ -82,6 +82,8 @@ def choice(
 def parse_date(value: str | date | None, field: str = "date") -> date | None:
     if value is None or isinstance(value, date):
         return value
+    if not value.strip():
+        return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
