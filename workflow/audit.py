@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -88,8 +91,9 @@ def record(
 ) -> ItemEvent:
     """Append the event for a change to ``item`` and advance its version and last hash.
 
-    The item's UPDATE is checked against the version read at load time (optimistic lock), so
-    two writers cannot both append the same ``seq``.
+    The item's UPDATE is flushed first, checked against the version read at load time
+    (optimistic lock): a writer that lost the race fails there (exit 6), before it inserts its
+    event. The unique (item_id, seq) of the events is the backstop.
     """
     at = now_utc()
     item.updated_at = at
@@ -116,6 +120,7 @@ def record(
     )
     event.hash = event_hash(event)
     item.last_hash = event.hash
+    session.flush()
     session.add(event)
     return event
 
@@ -141,21 +146,35 @@ def _broken(event: ItemEvent | None, item_id: int, seq: int, detail: str) -> dic
 
 
 def verify(session: Session) -> Verdict:
-    """Recompute every chain; name the first broken event (streams the events)."""
+    """Recompute every chain; name the first broken event in (item, seq) order.
+
+    The events are streamed once, grouped by item, and merged with the items in id order, so
+    an item whose events were all deleted is named in its place too.
+    """
     items = {
         row.id: (row.version, row.last_hash)
         for row in session.execute(select(Item.id, Item.version, Item.last_hash))
     }
-    seen: set[int] = set()
+    item_ids = sorted(items)
     count = 0
-    current: int | None = None
-    prev_hash = ""
-    last_seq = 0
 
-    def close(item_id: int) -> dict[str, Any] | None:
+    def check(item_id: int, events: Iterable[ItemEvent]) -> dict[str, Any] | None:
+        nonlocal count
         version, last_hash = items.get(item_id, (None, None))
-        if version is None:
-            return _broken(None, item_id, last_seq, "orphan_events")
+        prev_hash, last_seq = "", 0
+        for event in events:
+            count += 1
+            if version is None:
+                return _broken(event, item_id, event.seq, "orphan_events")
+            if event.seq != last_seq + 1:
+                return _broken(event, item_id, last_seq + 1, "seq_missing")
+            if event.seq > version:
+                return _broken(event, item_id, event.seq, "beyond_version")
+            if event.prev_hash != prev_hash:
+                return _broken(event, item_id, event.seq, "prev_hash_mismatch")
+            if event_hash(event) != event.hash:
+                return _broken(event, item_id, event.seq, "hash_mismatch")
+            prev_hash, last_seq = event.hash, event.seq
         if last_seq != version or prev_hash != last_hash:
             return _broken(None, item_id, last_seq + 1, "tail_missing")
         return None
@@ -165,34 +184,14 @@ def verify(session: Session) -> Verdict:
         .order_by(ItemEvent.item_id, ItemEvent.seq)
         .execution_options(yield_per=1000)
     )
-    for event in stream:
-        count += 1
-        if event.item_id != current:
-            if current is not None and (broken := close(current)):
-                return Verdict(False, count, broken)
-            current, prev_hash, last_seq = event.item_id, "", 0
-            seen.add(event.item_id)
-        if event.seq != last_seq + 1:
-            return Verdict(
-                False,
-                count,
-                _broken(event, event.item_id, last_seq + 1, "seq_missing"),
-            )
-        if event.prev_hash != prev_hash:
-            return Verdict(
-                False,
-                count,
-                _broken(event, event.item_id, event.seq, "prev_hash_mismatch"),
-            )
-        if event_hash(event) != event.hash:
-            return Verdict(
-                False,
-                count,
-                _broken(event, event.item_id, event.seq, "hash_mismatch"),
-            )
-        prev_hash, last_seq = event.hash, event.seq
-    if current is not None and (broken := close(current)):
-        return Verdict(False, count, broken)
-    for item_id in sorted(items.keys() - seen):
-        return Verdict(False, count, _broken(None, item_id, 1, "no_events"))
+    position = 0
+    for item_id, events in groupby(stream, key=attrgetter("item_id")):
+        if position < len(item_ids) and item_ids[position] < item_id:
+            return Verdict(False, count, _broken(None, item_ids[position], 1, "no_events"))
+        if position < len(item_ids) and item_ids[position] == item_id:
+            position += 1
+        if broken := check(item_id, events):
+            return Verdict(False, count, broken)
+    if position < len(item_ids):
+        return Verdict(False, count, _broken(None, item_ids[position], 1, "no_events"))
     return Verdict(True, count, None)

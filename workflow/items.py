@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import Database, Department, Evaluation, Item, ItemEvent, School
@@ -48,7 +48,15 @@ from workflow.kinds import (
     kind_spec,
 )
 from workflow.permissions import available, check_permission, holds
-from workflow.scope import Actor, Tree, can_read, load_actor, load_user, readable_jurisdictions
+from workflow.scope import (
+    Actor,
+    Tree,
+    can_read,
+    can_read_item,
+    load_actor,
+    load_user,
+    readable_jurisdictions,
+)
 from workflow.tx import writing
 
 #: Fields of a whitelist application that ``amend`` may change.
@@ -268,10 +276,12 @@ def fire(
     params = params or Params()
     if trigger not in all_triggers():
         raise InvalidInput(
-            "unknown_trigger_any", trigger=trigger, choices=", ".join(all_triggers())
+            "unknown_trigger", trigger=trigger, choices=", ".join(all_triggers())
         )
-    _require(trigger, params, common_needs(trigger))
     clean = _clean_params(params)
+    _require(trigger, clean, common_needs(trigger))
+    if trigger == "amend" and not clean.amendment:
+        raise InvalidInput("nothing_to_amend")
     with changing_item(db, item_id, before_write) as (session, item):
         acting = actor or load_actor(session, login)
         tree = Tree.load(session)
@@ -293,7 +303,7 @@ def transition(
     spec = kind_spec(item.kind)
     if trigger not in spec.triggers:
         raise InvalidInput(
-            "unknown_trigger", kind=item.kind, trigger=trigger, choices=", ".join(spec.triggers)
+            "unknown_trigger_of_kind", kind=item.kind, trigger=trigger, choices=", ".join(spec.triggers)
         )
     kind_needs = set.intersection(*(set(r.needs) for r in spec.rows(trigger)))
     _require(trigger, params, tuple(kind_needs))
@@ -341,24 +351,7 @@ def amend(
     before_write: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """``item edit``: the applicant changes fields of a submitted application."""
-    unknown = [name for name in changes if name not in AMENDABLE]
-    if unknown:
-        raise InvalidInput("not_editable", field=", ".join(unknown))
-    cleaned: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name in ("basis_docs", "lead_units"):
-            cleaned[name] = validate.texts(name, value, required=True)
-        elif name == "basis_kind":
-            cleaned[name] = validate.choice(name, value, BASIS_KINDS)
-        elif name == "teacher_hours":
-            cleaned[name] = _hours(value)
-        elif name == "title":
-            cleaned[name] = validate.text(name, value, required=True)
-        else:
-            cleaned[name] = validate.text(name, value, multiline=name == "content")
-    if not cleaned:
-        raise InvalidInput("nothing_to_amend")
-    return fire(db, login, item_id, "amend", Params(amendment=cleaned), before_write=before_write)
+    return fire(db, login, item_id, "amend", Params(amendment=changes), before_write=before_write)
 
 
 def evaluate(
@@ -439,7 +432,9 @@ def list_items(
                 )
             query = query.where(Item.jurisdiction_id == jid)
         elif readable is not None:
-            query = query.where(Item.jurisdiction_id.in_(readable))
+            query = query.where(
+                or_(Item.jurisdiction_id.in_(readable), Item.owner_id == actor.user_id)
+            )
         if kind:
             query = query.where(Item.kind == kind)
         if state:
@@ -454,7 +449,7 @@ def show_item(db: Database, login: str, item_id: int | str) -> dict[str, Any]:
         actor = load_actor(session, login)
         item = _load_item(session, item_id)
         tree = Tree.load(session)
-        if not can_read(actor, item.jurisdiction_id, tree):
+        if not can_read_item(actor, item.jurisdiction_id, item.owner_id, tree):
             raise PermissionDenied("not_readable", actor=login, id=item.id)
         view = item_view(session, item, actor, tree)
         view["history"] = history(session, item.id)
@@ -556,14 +551,34 @@ def _require(trigger: str, params: Params, needs: tuple[str, ...]) -> None:
             raise InvalidInput("param_required", trigger=trigger, param=f"--{name}")
 
 
+def _clean_amendment(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = [name for name in changes if name not in AMENDABLE]
+    if unknown:
+        raise InvalidInput("not_editable", field=", ".join(unknown))
+    cleaned: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in ("basis_docs", "lead_units"):
+            cleaned[name] = validate.texts(name, value, required=True)
+        elif name == "basis_kind":
+            cleaned[name] = validate.choice(name, value, BASIS_KINDS)
+        elif name == "teacher_hours":
+            cleaned[name] = _hours(value)
+        elif name == "title":
+            cleaned[name] = validate.text(name, value, required=True)
+        else:
+            cleaned[name] = validate.text(name, value, multiline=name == "content")
+    return cleaned
+
+
 def _clean_params(params: Params) -> Params:
+    """Validated, stripped parameters; blank text counts as not given."""
     return Params(
         reason=validate.text("reason", params.reason, multiline=True),
         standard=validate.text("standard", params.standard, multiline=True),
         deadline=validate.parse_date(params.deadline, "deadline"),
         owner=validate.text("login", params.owner),
         result=validate.text("result", params.result, multiline=True),
-        amendment=params.amendment,
+        amendment=_clean_amendment(params.amendment),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflow.errors import CampusgateError
+
 LANGS = ("zh", "en")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -21,12 +23,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} 应为非负整数，收到 “{value}”",
         "{field} must be a non-negative integer, got '{value}'",
     ),
+    "invalid_type": ("{field} 应为文字，收到 {value}", "{field} must be text, got {value}"),
+    "number_too_small": (
+        "{field} 至少为 {minimum}，收到 “{value}”",
+        "{field} must be at least {minimum}, got '{value}'",
+    ),
+    "org_entry_invalid": (
+        "组织文件 {path} 的 {where} 有误：{detail}",
+        "organisation file {path}, {where}: {detail}",
+    ),
     "too_long": (
         "{field} 过长（最多 {limit} 字）",
         "{field} is too long (at most {limit} characters)",
     ),
     "control_chars": ("{field} 含有不可见控制字符", "{field} contains control characters"),
-    "unknown_trigger_any": (
+    "unknown_trigger": (
         "没有操作 “{trigger}”，可用操作：{choices}",
         "there is no trigger '{trigger}'; triggers: {choices}",
     ),
@@ -36,7 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "year {value} is out of range (2000–2999)",
     ),
     "concurrent_write": ("数据刚被他人修改，请重试", "changed concurrently; try again"),
-    "unknown_trigger": (
+    "unknown_trigger_of_kind": (
         "{kind} 事项没有操作 “{trigger}”，可用操作：{choices}",
         "{kind} items have no trigger '{trigger}'; triggers: {choices}",
     ),
@@ -297,6 +308,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "事件内容与其哈希不符（被修改）",
         "the content does not match its hash (edited)",
     ),
+    "beyond_version": (
+        "事件超出事项记录的版本（被追加）",
+        "an event beyond the item's version (appended)",
+    ),
     "no_events": ("事项没有任何事件", "the item has no events"),
     # levels
     "province": ("省", "province"),
@@ -316,6 +331,16 @@ LABELS: dict[str, tuple[str, str]] = {
 _LABELLED = frozenset({"state", "trigger", "kind", "level", "parent_level", "outcome"})
 
 
+def _shown(key: str, value: Any, lang: str) -> Any:
+    if isinstance(value, CampusgateError):
+        return value.message(lang)
+    if key in _LABELLED and isinstance(value, str):
+        return label(value, lang)
+    if isinstance(value, list | tuple):
+        return " / ".join(label(v, lang) if isinstance(v, str) else str(v) for v in value)
+    return value
+
+
 def _index(lang: str) -> int:
     return 1 if lang == "en" else 0
 
@@ -324,9 +349,7 @@ def render(code: str, lang: str = "zh", **params: Any) -> str:
     template = MESSAGES.get(code)
     if template is None:
         return code if not params else f"{code}: {params}"
-    shown = {
-        k: label(v, lang) if k in _LABELLED and isinstance(v, str) else v for k, v in params.items()
-    }
+    shown = {k: _shown(k, v, lang) for k, v in params.items()}
     return template[_index(lang)].format(**shown)
 
 

@@ -55,18 +55,18 @@ class _Tally:
 def _jurisdiction(session: Session, name: str, level: str, parent: str | None) -> str:
     name = validate.text("name", name, required=True) or ""
     level = validate.choice("level", level, LEVELS) or ""
+    parent = validate.text("parent", parent)
+    if level in PARENT_LEVEL and not parent:
+        raise InvalidInput("parent_required", level=level)
+    if level not in PARENT_LEVEL and parent:
+        raise InvalidInput("bad_parent_level", level=level, parent_level="-")
     parent_row = None
     if parent:
         parent_row = session.scalar(select(Jurisdiction).where(Jurisdiction.name == parent))
         if parent_row is None:
             raise NotFound("no_jurisdiction", name=parent)
-    if level in PARENT_LEVEL:
-        if parent_row is None:
-            raise InvalidInput("parent_required", level=level)
         if parent_row.level != PARENT_LEVEL[level]:
             raise InvalidInput("bad_parent_level", level=level, parent_level=PARENT_LEVEL[level])
-    elif parent_row is not None:
-        raise InvalidInput("bad_parent_level", level=level, parent_level="-")
     parent_id = parent_row.id if parent_row else None
     row = session.scalar(select(Jurisdiction).where(Jurisdiction.name == name))
     if row is None:
@@ -103,11 +103,18 @@ def _user(
     name: str | None,
 ) -> str:
     login = validate.text("login", login, required=True) or ""
-    if not roles:
+    if not isinstance(roles, list | tuple) or not roles:
         raise InvalidInput("missing_field", field="role")
     for role in roles:
         validate.choice("role", role, ROLES)
-    jid = Tree.load(session).resolve(jurisdiction)
+    department = validate.text("department", department)
+    if "applicant" in roles and not department:
+        raise InvalidInput("missing_field", field="department")
+    email = validate.text("email", email)
+    display = validate.text("name", name) or login
+    jid = Tree.load(session).resolve(
+        validate.text("jurisdiction", jurisdiction, required=True) or ""
+    )
     dept_id = None
     if department:
         dept = session.scalar(select(Department).where(Department.name == department))
@@ -118,10 +125,6 @@ def _user(
                 "department_outside", department=department, jurisdiction=jurisdiction
             )
         dept_id = dept.id
-    elif "applicant" in roles:
-        raise InvalidInput("missing_field", field="department")
-    email = validate.text("email", email)
-    display = validate.text("name", name) or login
     wanted = sorted(set(roles))
     row = session.scalar(select(User).where(User.login == login))
     if row is None:
@@ -208,24 +211,29 @@ def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
             if not isinstance(entries, list):
                 raise InvalidInput("org_file_invalid", path=str(path), detail=f"[[{section}]]")
             for number, entry in enumerate(entries, 1):
+                where = f"[[{section}]] #{number}"
+                if not isinstance(entry, dict):
+                    raise InvalidInput("org_file_invalid", path=str(path), detail=where)
                 try:
                     tally.note(handler(entry))
                 except KeyError as exc:
                     raise InvalidInput(
-                        "org_file_invalid",
-                        path=str(path),
-                        detail=f"[[{section}]] #{number}: missing {exc.args[0]}",
+                        "org_file_invalid", path=str(path), detail=f"{where}: missing {exc.args[0]}"
+                    ) from None
+                except InvalidInput as exc:
+                    raise InvalidInput(
+                        "org_entry_invalid", path=str(path), where=where, detail=exc
                     ) from None
                 session.flush()
     return tally.counts
 
 
 def show(db: Database, login: str) -> list[dict[str, Any]]:
-    """The organisation as a tree of jurisdictions, as far as ``login`` reads it."""
+    """The whole organisation as a tree of jurisdictions (admin, or anyone before bootstrap)."""
     with db.read() as session:
-        has_users = session.scalar(select(func.count()).select_from(User))
+        if session.scalar(select(func.count()).select_from(User)):
+            _require_admin(session, login)
         tree = Tree.load(session)
-        readable = readable_jurisdictions(load_actor(session, login), tree) if has_users else None
         departments: dict[int, list[str]] = {}
         for dept in session.scalars(select(Department).order_by(Department.id)):
             departments.setdefault(dept.jurisdiction_id, []).append(dept.name)
@@ -254,12 +262,7 @@ def show(db: Database, login: str) -> list[dict[str, Any]]:
                 "children": [node(c) for c in sorted(tree.children.get(jid, []))],
             }
 
-        roots = [
-            jid
-            for jid in sorted(tree.names)
-            if (readable is None and tree.parent(jid) is None)
-            or (readable is not None and jid in readable and tree.parent(jid) not in readable)
-        ]
+        roots = [jid for jid in sorted(tree.names) if tree.parent(jid) is None]
         return [node(jid) for jid in roots]
 
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from models import Item
 from workflow.errors import PermissionDenied, TransitionNotAllowed
+from workflow.guards import item_allows
 from workflow.kinds import KindSpec, Transition
-from workflow.messages import label
 from workflow.scope import Actor, Tree
 
 
@@ -71,7 +71,7 @@ def separated(row: Transition, actor: Actor, item: Item) -> str | None:
 
 
 def check_permission(
-    spec: KindSpec, trigger: str, actor: Actor, item: Item, tree: Tree, lang: str = "zh"
+    spec: KindSpec, trigger: str, actor: Actor, item: Item, tree: Tree
 ) -> Transition:
     """The row ``actor`` may fire from the item's state, or the refusal (4, else 5)."""
     rows = spec.rows(trigger)
@@ -84,17 +84,22 @@ def check_permission(
             raise PermissionDenied(broken, **ctx)
         return admitted[0]
     if here or not any(admits(r, actor, item, tree) for r in rows):
-        who = dict.fromkeys(name for r in (here or rows) for name in r.who)
-        raise PermissionDenied("not_permitted", who=" / ".join(label(w, lang) for w in who), **ctx)
+        who = tuple(dict.fromkeys(name for r in (here or rows) for name in r.who))
+        raise PermissionDenied("not_permitted", who=who, **ctx)
     raise TransitionNotAllowed("state_refused", **ctx)
 
 
 def available(spec: KindSpec, actor: Actor, item: Item, tree: Tree) -> list[str]:
-    """The triggers ``actor`` may fire on ``item`` now (role, scope, state, separation)."""
+    """The triggers ``actor`` may fire on ``item`` now: role, scope, state, separation, and
+    the guards that depend on the item alone (quota, dates and the like are left to firing)."""
     found = []
     for trigger in spec.triggers:
         for row in spec.rows_from(trigger, item.state):
-            if admits(row, actor, item, tree) and separated(row, actor, item) is None:
+            if (
+                admits(row, actor, item, tree)
+                and separated(row, actor, item) is None
+                and item_allows(row.guards, item)
+            ):
                 found.append(trigger)
                 break
     return found

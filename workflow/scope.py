@@ -116,6 +116,13 @@ def can_read(actor: Actor, jurisdiction_id: int, tree: Tree) -> bool:
     return tree.within(jurisdiction_id, actor.jurisdiction_id)
 
 
+def can_read_item(actor: Actor, jurisdiction_id: int, owner_id: int | None, tree: Tree) -> bool:
+    """The jurisdiction rule, and the responsible person reads the item they must rectify."""
+    return can_read(actor, jurisdiction_id, tree) or (
+        actor.user_id is not None and owner_id == actor.user_id
+    )
+
+
 def readable_jurisdictions(actor: Actor, tree: Tree) -> set[int] | None:
     """The jurisdictions ``actor`` reads; ``None`` means all."""
     if actor.jurisdiction_id is None or "admin" in actor.roles:

@@ -44,6 +44,8 @@ def text(
         if required:
             raise InvalidInput("missing_field", field=field)
         return None
+    if not isinstance(value, str):
+        raise InvalidInput("invalid_type", field=field, value=repr(value))
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         if required:
@@ -61,6 +63,8 @@ def text(
 
 
 def texts(field: str, values: Iterable[str] | None, *, required: bool = False) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
     cleaned = [v for v in (text(field, x) for x in (values or ())) if v]
     if required and not cleaned:
         raise InvalidInput("missing_field", field=field)
@@ -98,7 +102,7 @@ def count(field: str, value: str | int | None, *, minimum: int = 0) -> int | Non
     except (TypeError, ValueError):
         raise InvalidInput("invalid_number", field=field, value=value) from None
     if number < minimum:
-        raise InvalidInput("invalid_number", field=field, value=value)
+        raise InvalidInput("number_too_small", field=field, value=value, minimum=minimum)
     return number
 
 

@@ -1,0 +1,1293 @@
+"""The CLI contract of SPEC §7, driven through click's CliRunner on SQLite and PostgreSQL.
+
+Every refusal is checked three ways: the exit code, the message on stderr (Chinese by
+default, one line starting with ``错误：``), and that nothing changed in the database.
+Setup goes through the service functions (``tests.org``); what is under test goes through
+the command line. Commands are written as shell-like strings (``shlex``) where their words
+hold no spaces, as argument lists where they do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import text
+
+from campusgate import migrations
+from campusgate.cli import cli
+from models import Database
+from tests.org import CITY, COUNTY, PROVINCE, apply, clue, filed, reviewed, set_quota, snapshot
+from tests.org import state as state_of
+from workflow import items
+from workflow.items import Params
+from workflow.kinds import TABLES
+
+#: The keys SPEC §7 promises for an item (whitelist: ``title``; rectification: ``summary``).
+ITEM_KEYS = frozenset(
+    {"id", "kind", "state", "year", "jurisdiction", "department", "basis_kind", "basis_docs"}
+    | {"deadline", "owner", "version", "actions"}
+)
+HISTORY_KEYS = frozenset({"seq", "trigger", "from_state", "to_state", "actor", "at", "reason"})
+
+#: ``advance``'s summary line on stdout when its only item was refused.
+NONE_DONE = "成功 0 / 共 1\n"
+NONE_DONE_EN = "0 of 1 done\n"
+ADMIN_ONLY = "错误：只有管理员（admin）可以执行此操作\n"
+NO_QUOTA = (
+    "错误：鹤壁市 2027 年度尚未设置总量控制，不能备案。请管理员运行："
+    "campusgate quota set --jurisdiction 鹤壁市 --year 2027 --max N\n"
+)
+
+Command = str | Sequence[str]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def words(command: Command) -> list[str]:
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def run(
+    db: Database | str | None,
+    login: str | None,
+    command: Command,
+    *,
+    env: dict[str, str | None] | None = None,
+) -> Result:
+    """``campusgate [--db URL] [--as LOGIN] COMMAND…`` in-process."""
+    argv: list[str] = []
+    if db is not None:
+        argv += ["--db", db if isinstance(db, str) else db.url]
+    if login is not None:
+        argv += ["--as", login]
+    return CliRunner().invoke(cli, [*argv, *words(command)], env=env, catch_exceptions=False)
+
+
+def ok(db: Database | str | None, login: str | None, command: Command, **kw: Any) -> Result:
+    result = run(db, login, command, **kw)
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    assert result.stderr == ""
+    return result
+
+
+def document(result: Result) -> Any:
+    """stdout must be exactly one JSON document (json.loads refuses trailing data)."""
+    return json.loads(result.stdout)
+
+
+def ok_json(db: Database | str | None, login: str | None, command: Command, **kw: Any) -> Any:
+    return document(ok(db, login, [*words(command), "--json"], **kw))
+
+
+def refused(
+    db: Database,
+    login: str | None,
+    command: Command,
+    *,
+    exit: int,
+    stderr: str | None = None,
+    contains: tuple[str, ...] = (),
+    stdout: str | None = "",
+    lang: str = "zh",
+) -> Result:
+    """Run a command that must be refused with ``exit``, say why in one line on stderr,
+    and change nothing."""
+    before = snapshot(db)
+    result = run(db, login, command)
+    assert result.exit_code == exit, (result.stdout, result.stderr)
+    assert result.stderr.startswith("错误：" if lang == "zh" else "error: "), result.stderr
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
+    if stderr is not None:
+        assert result.stderr == stderr
+    for part in contains:
+        assert part in result.stderr, result.stderr
+    if stdout is not None:
+        assert result.stdout == stdout
+    assert snapshot(db) == before
+    return result
+
+
+def refused_json(
+    db: Database, login: str | None, command: Command, *, exit: int, code: str
+) -> dict[str, Any]:
+    """The ``--json`` form of a refusal: one error document on stdout, nothing elsewhere."""
+    before = snapshot(db)
+    result = run(db, login, [*words(command), "--json"])
+    assert result.exit_code == exit, (result.stdout, result.stderr)
+    assert result.stderr == ""
+    data = document(result)
+    assert set(data) == {"error"}
+    error = data["error"]
+    assert error["code"] == code
+    assert isinstance(error["message"], str) and error["message"]
+    assert not error["message"].startswith(("错误：", "error: "))
+    assert error.get("exit", exit) == exit
+    assert snapshot(db) == before
+    return error
+
+
+def apply_argv(
+    *,
+    department: str = "市卫健委",
+    title: str = "学生常见病防治宣传",
+    year: str = "2027",
+    basis_kind: str = "law",
+    docs: Sequence[str] = ("《学校卫生工作条例》",),
+    extra: Sequence[str] = (),
+) -> list[str]:
+    argv = ["apply", "--department", department, "--title", title, "--year", year]
+    argv += ["--basis-kind", basis_kind]
+    for doc in docs:
+        argv += ["--basis-doc", doc]
+    return [*argv, *extra]
+
+
+def clue_argv(
+    *, jurisdiction: str = CITY, summary: str = "一线教师节假日被安排校园值班", extra: str = ""
+) -> list[str]:
+    argv = ["clue", "add", "--jurisdiction", jurisdiction, "--source", "hotline"]
+    return [*argv, "--aspect", "duty", "--summary", summary, *shlex.split(extra)]
+
+
+def county_item(db: Database) -> int:
+    """A submitted application of 淇滨区 (outside the city staff's acting scope)."""
+    return apply(db, login="zhou.qiang", department="淇滨区卫健委")
+
+
+def published_2026(db: Database) -> int:
+    """A published whitelist item of the current year (today is 2026-12-01)."""
+    set_quota(db, 5, year=2026)
+    item_id = filed(db, year=2026)
+    items.fire(db, "zhao.lei", item_id, "publish")
+    return item_id
+
+
+def tamper(db: Database, item_id: int, seq: int) -> None:
+    """Edit one audit event behind the application's back (the append-only trigger off)."""
+    with db.engine.begin() as conn:
+        if db.backend == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        else:
+            conn.execute(text("DROP TRIGGER item_events_no_update"))
+        conn.execute(
+            text("UPDATE item_events SET reason = 'tampered' WHERE item_id = :i AND seq = :s"),
+            {"i": item_id, "s": seq},
+        )
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def test_apply_prints_the_new_id_alone(db: Database) -> None:
+    extra = shlex.split(
+        "--lead-unit 市卫健委 --lead-unit 市教育局 --schedule 每年1-2次 --manner 专题讲座 "
+        "--scope 全市中小学 --place 各中小学校 --content 近视、肥胖等常见病防治知识宣传 "
+        "--teacher-hours 2"
+    )
+    assert ok(db, "li.na", apply_argv(extra=extra)).stdout == "1\n"
+    assert ok(db, "li.na", apply_argv(title="防溺水安全教育")).stdout == "2\n"
+    assert state_of(db, 1) == state_of(db, 2) == "submitted"
+
+
+def test_apply_json_is_one_item(db: Database) -> None:
+    docs = ("《学校卫生工作条例》", "《中小学健康教育指导纲要》")
+    data = ok_json(db, "li.na", apply_argv(docs=docs))
+    assert set(data) >= ITEM_KEYS | {"title"}
+    assert {k: data[k] for k in (*ITEM_KEYS, "title")} == {
+        "actions": ["amend", "revoke"],
+        "basis_docs": list(docs),
+        "basis_kind": "law",
+        "deadline": None,
+        "department": "市卫健委",
+        "id": 1,
+        "jurisdiction": CITY,
+        "kind": "whitelist",
+        "owner": None,
+        "state": "submitted",
+        "version": 1,
+        "year": 2027,
+        "title": "学生常见病防治宣传",
+    }
+    assert state_of(db, 1) == "submitted"
+
+
+# --------------------------------------------------------------------------- item show / list
+
+
+def test_item_show_json_has_the_history(db: Database) -> None:
+    item_id = reviewed(db)
+    items.fire(db, "wang.fang", item_id, "return", Params(reason="依据文件不全"))
+    data = ok_json(db, "li.na", f"item show {item_id}")
+    assert set(data) >= ITEM_KEYS | {"title", "history"}
+    assert (data["id"], data["state"], data["version"]) == (item_id, "submitted", 3)
+    assert data["actions"] == ["amend", "revoke"]
+    history = data["history"]
+    assert isinstance(history, list)
+    for event in history:
+        assert set(event) >= HISTORY_KEYS
+        assert event["at"].endswith("Z")
+        datetime.fromisoformat(event["at"].replace("Z", "+00:00"))
+    keys = ("seq", "trigger", "from_state", "to_state", "actor", "reason")
+    assert [tuple(e[k] for k in keys) for e in history] == [
+        (1, "apply", None, "submitted", "li.na", None),
+        (2, "review", "submitted", "reviewed", "wang.fang", None),
+        (3, "return", "reviewed", "submitted", "wang.fang", "依据文件不全"),
+    ]
+
+
+def test_item_show_human(db: Database) -> None:
+    item_id = reviewed(db)
+    out = ok(db, "wang.fang", f"item show {item_id}").stdout
+    assert "学生常见病防治宣传" in out and "历史记录" in out and "已审核" in out
+    out = ok(db, "wang.fang", f"--lang en item show {item_id}").stdout
+    assert "history" in out and "reviewed" in out
+
+
+def test_item_list_json_is_a_list(db: Database) -> None:
+    first = apply(db)
+    second = reviewed(db, title="防溺水安全教育")
+    ledger = clue(db)
+    listed = ok_json(db, "li.na", "item list")
+    assert isinstance(listed, list)
+    assert [i["id"] for i in listed] == [first, second, ledger]
+    for entry in listed:
+        assert set(entry) >= ITEM_KEYS
+    assert listed[0]["title"] == "学生常见病防治宣传"
+    assert listed[2]["summary"] == "一线教师节假日被安排校园值班"
+    only = ok_json(db, "li.na", "item list --kind rectification")
+    assert [i["id"] for i in only] == [ledger]
+    only = ok_json(db, "li.na", "item list --state reviewed --year 2027")
+    assert [i["id"] for i in only] == [second]
+    # 淇滨区 staff read their own county only
+    assert ok_json(db, "zhou.qiang", "item list") == []
+    assert "共 3 项" in ok(db, "li.na", "item list").stdout
+
+
+def test_item_list_refusals(db: Database) -> None:
+    apply(db)
+    refused(db, "li.na", "item list --state bogus", exit=2, contains=("state", "bogus"))
+    refused(
+        db,
+        "li.na",
+        "item list --jurisdiction 火星市",
+        exit=3,
+        stderr="错误：行政区 “火星市” 不存在\n",
+    )
+    refused(
+        db,
+        "zhou.qiang",
+        f"item list --jurisdiction {CITY}",
+        exit=4,
+        stderr="错误：zhou.qiang 无权查看 鹤壁市 的数据\n",
+    )
+
+
+def test_env_vars_give_database_and_user(db: Database) -> None:
+    item_id = apply(db)
+    env = {"CAMPUSGATE_DB": db.url, "CAMPUSGATE_USER": "li.na"}
+    listed = ok_json(None, None, "item list", env=env)
+    assert [i["id"] for i in listed] == [item_id]
+    assert listed[0]["actions"] == ["amend", "revoke"]  # acted as li.na
+
+
+# --------------------------------------------------------------------------- clue add
+
+
+def test_clue_add_prints_id_and_json_has_summary(db: Database) -> None:
+    assert ok(db, "wang.fang", clue_argv()).stdout == "1\n"
+    extra = "--school 淇滨区实验小学 --reporter '教师张某 13800000000'"
+    data = ok_json(db, "wang.fang", clue_argv(summary="学校被要求填报重复表格", extra=extra))
+    assert set(data) >= ITEM_KEYS | {"summary"}
+    assert (data["id"], data["kind"], data["state"]) == (2, "rectification", "submitted")
+    assert (data["summary"], data["jurisdiction"]) == ("学校被要求填报重复表格", CITY)
+    assert (data["source"], data["aspect"], data["school"]) == ("hotline", "duty", "淇滨区实验小学")
+    assert data["basis_docs"] == [] and data["department"] is None
+    assert data["reporter"] == "教师张某 13800000000"
+    assert data["actions"] == ["review", "revoke"]
+    # the reporter's contact is for reviewers and approvers only (SPEC §3.2)
+    assert "reporter" not in ok_json(db, "li.na", "item show 2")
+    assert ok_json(db, "zhao.lei", "item show 2")["reporter"] == "教师张某 13800000000"
+
+
+def test_clue_add_refusals(db: Database) -> None:
+    refused(
+        db,
+        "wang.fang",
+        clue_argv(jurisdiction="火星市"),
+        exit=3,
+        stderr="错误：行政区 “火星市” 不存在\n",
+    )
+    refused(
+        db,
+        "wang.fang",
+        clue_argv(extra="--school 不存在的学校"),
+        exit=3,
+        stderr="错误：学校 “不存在的学校” 不存在\n",
+    )
+    refused(
+        db,
+        "li.na",
+        clue_argv(),
+        exit=4,
+        stderr="错误：li.na 不能在 鹤壁市 登记问题线索：需要该地审核人（reviewer）角色\n",
+    )
+    refused(db, "wu.min", clue_argv(), exit=4, contains=("wu.min", "鹤壁市"))
+    # a city school is above 淇滨区, not inside it
+    refused(
+        db,
+        "wu.min",
+        clue_argv(jurisdiction=COUNTY, extra="--school 鹤壁市高级中学"),
+        exit=5,
+        stderr="错误：学校 鹤壁市高级中学 不在 淇滨区 或其下级\n",
+    )
+    bad_source = f"clue add --jurisdiction {CITY} --source rumour --aspect duty --summary x"
+    refused(db, "wang.fang", bad_source, exit=2, contains=("source", "rumour"))
+
+
+def test_clue_add_with_an_unknown_linked_item_is_not_found(db: Database) -> None:
+    refused(
+        db, "wang.fang", clue_argv(extra="--link 999"), exit=3, stderr="错误：事项 999 不存在\n"
+    )
+
+
+# --------------------------------------------------------------------------- advance
+
+
+def test_advance_human_output(db: Database) -> None:
+    first, second = apply(db), apply(db, title="防溺水安全教育")
+    result = ok(db, "wang.fang", f"advance review {first} {second}")
+    assert result.stdout == (
+        f"事项 {first}：审核 → 已审核\n事项 {second}：审核 → 已审核\n成功 2 / 共 2\n"
+    )
+    result = ok(db, "wang.fang", f"--lang en advance return {first} --reason 材料不全")
+    assert result.stdout == f"item {first}: return → submitted\n1 of 1 done\n"
+    assert [state_of(db, first), state_of(db, second)] == ["submitted", "reviewed"]
+
+
+def test_advance_one_ok_one_state_refusal_exits_5_and_the_ok_one_stays(db: Database) -> None:
+    fresh, done = apply(db), reviewed(db, title="防溺水安全教育")
+    result = run(db, "wang.fang", f"advance review {fresh} {done}")
+    assert result.exit_code == 5
+    assert result.stdout == f"事项 {fresh}：审核 → 已审核\n成功 1 / 共 2\n"
+    assert result.stderr == f"错误：事项 {done} 当前状态为 “已审核”，不能执行 “审核”\n"
+    assert state_of(db, fresh) == "reviewed"  # its own transaction, committed
+
+    again = apply(db, title="交通安全进校园")
+    result = run(db, "wang.fang", f"advance review {done} {again} --json")
+    assert result.exit_code == 5
+    assert result.stderr == ""
+    data = document(result)
+    assert set(data) == {"results"}
+    first, second = data["results"]
+    for entry in (first, second):
+        assert set(entry) >= {"id", "ok", "state", "error"}
+    assert (first["id"], first["ok"], first["state"]) == (done, False, None)
+    assert (first["error"]["code"], first["error"]["exit"]) == ("state_refused", 5)
+    assert first["error"]["message"] == f"事项 {done} 当前状态为 “已审核”，不能执行 “审核”"
+    assert second == {"id": again, "ok": True, "state": "reviewed", "error": None}
+    assert state_of(db, again) == "reviewed"
+
+
+@pytest.mark.parametrize(
+    ("cases", "worst"),
+    [
+        (["ok", "ok"], 0),
+        (["ok", "state"], 5),
+        (["state", "scope"], 5),
+        (["scope", "state"], 5),
+        (["ok", "missing"], 3),
+        (["missing", "scope"], 4),
+        (["scope", "missing", "ok"], 4),
+        (["missing", "missing"], 3),
+    ],
+)
+def test_advance_exits_with_the_worst(db: Database, cases: list[str], worst: int) -> None:
+    """ok: a submitted city item; state: already reviewed (5); scope: a county item, outside
+    wang.fang's jurisdiction (4); missing: no such item (3). Each id is its own transaction."""
+    expected = {"ok": 0, "state": 5, "scope": 4, "missing": 3}
+    ids: list[int] = []
+    for n, case in enumerate(cases):
+        if case == "ok":
+            ids.append(apply(db, title=f"事项{n}"))
+        elif case == "state":
+            ids.append(reviewed(db, title=f"事项{n}"))
+        elif case == "scope":
+            ids.append(county_item(db))
+        else:
+            ids.append(900 + n)
+    before = {i: state_of(db, i) for i in ids}
+    result = run(db, "wang.fang", ["advance", "review", *map(str, ids), "--json"])
+    assert result.exit_code == worst
+    results = document(result)["results"]
+    assert [r["id"] for r in results] == ids
+    for case, entry, item_id in zip(cases, results, ids, strict=True):
+        if case == "ok":
+            assert entry == {"id": item_id, "ok": True, "state": "reviewed", "error": None}
+            assert state_of(db, item_id) == "reviewed"
+        else:
+            assert (entry["ok"], entry["state"]) == (False, None)
+            assert entry["error"]["exit"] == expected[case]
+            assert state_of(db, item_id) == before[item_id]
+
+
+# --------------------------------------------------------------------------- exit 2
+
+
+def test_exit_2_unknown_trigger(db: Database) -> None:
+    item_id = apply(db)
+    refused(
+        db,
+        "wang.fang",
+        f"advance frobnicate {item_id}",
+        exit=2,
+        contains=("“frobnicate”", "可用操作", "review"),
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"--lang en advance frobnicate {item_id}",
+        exit=2,
+        contains=("no trigger 'frobnicate'",),
+        stdout=NONE_DONE_EN,
+        lang="en",
+    )
+    # a trigger of the other kind is unknown for this item
+    extend = f"advance extend {item_id} --deadline 2027-03-01 --reason 延期"
+    refused(db, "zhao.lei", extend, exit=2, contains=("“延期”",), stdout=NONE_DONE)
+
+
+def test_unknown_trigger_message_is_all_chinese(db: Database) -> None:
+    item_id = apply(db)
+    result = refused(db, "wang.fang", f"advance frobnicate {item_id}", exit=2, stdout=NONE_DONE)
+    assert "any" not in result.stderr
+
+
+def test_exit_2_malformed_deadline(db: Database) -> None:
+    item_id = clue(db)
+    items.fire(db, "wang.fang", item_id, "review")
+    file = f"advance file {item_id} --standard 不再值班"
+    refused(
+        db,
+        "wang.fang",
+        f"{file} --deadline 2027-13-45 --owner chen.jing",
+        exit=2,
+        stderr="错误：日期 “2027-13-45” 格式无效，应为 YYYY-MM-DD\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"{file} --deadline 2027-03-31",
+        exit=2,
+        stderr="错误：操作 “备案” 需要 --owner\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"{file} --deadline 2026-01-31 --owner chen.jing",
+        exit=5,
+        stderr="错误：整改时限 2026-01-31 早于今天 2026-12-01\n",
+        stdout=NONE_DONE,
+    )
+    result = ok(db, "wang.fang", f"{file} --deadline 2027-03-31 --owner chen.jing")
+    assert result.stdout == f"事项 {item_id}：备案 → 已备案\n成功 1 / 共 1\n"
+    data = ok_json(db, "chen.jing", f"item show {item_id}")
+    assert (data["deadline"], data["owner"], data["state"]) == ("2027-03-31", "chen.jing", "filed")
+
+
+def test_exit_2_return_needs_a_reason(db: Database) -> None:
+    item_id = reviewed(db)
+    needs_reason = "错误：操作 “退回” 需要填写理由（--reason）\n"
+    refused(
+        db, "wang.fang", f"advance return {item_id}", exit=2, stderr=needs_reason, stdout=NONE_DONE
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"advance return {item_id} --reason '   '",
+        exit=2,
+        stderr=needs_reason,
+        stdout=NONE_DONE,
+    )
+    ok(db, "wang.fang", f"advance return {item_id} --reason 依据文件不全")
+    assert state_of(db, item_id) == "submitted"
+
+
+def test_exit_2_unknown_basis_kind_and_other_bad_input(db: Database) -> None:
+    refused(
+        db,
+        "li.na",
+        apply_argv(basis_kind="rumour"),
+        exit=2,
+        stderr="错误：basis_kind 的取值 “rumour” 无效，可选：law, joint, unified, emergency\n",
+    )
+    refused(
+        db,
+        "li.na",
+        apply_argv(year="next"),
+        exit=2,
+        stderr="错误：year 应为非负整数，收到 “next”\n",
+    )
+    refused(db, "li.na", apply_argv(docs=("  ",)), exit=2, stderr="错误：缺少必填项：basis_docs\n")
+    refused(db, "li.na", apply_argv(title=" "), exit=2, stderr="错误：缺少必填项：title\n")
+    hours = apply_argv(extra=("--teacher-hours", "-1"))
+    refused(db, "li.na", hours, exit=2, contains=("teacher_hours",))
+
+
+def test_out_of_range_year_message_is_not_misleading(db: Database) -> None:
+    result = refused(db, "li.na", apply_argv(year="1999"), exit=2)
+    assert "非负整数" not in result.stderr
+
+
+# --------------------------------------------------------------------------- exit 3
+
+
+def test_exit_3_not_found(db: Database) -> None:
+    apply(db)
+    no_item, no_user = "错误：事项 999 不存在\n", "错误：用户 nobody 不存在\n"
+    refused(db, "li.na", "item show 999", exit=3, stderr=no_item)
+    refused(db, "wang.fang", "advance review 999", exit=3, stderr=no_item, stdout=NONE_DONE)
+    refused(db, "nobody", apply_argv(), exit=3, stderr=no_user)
+    refused(db, "nobody", "item list", exit=3, stderr=no_user)
+    refused(db, "nobody", "item show 1", exit=3, stderr=no_user)
+    refused(
+        db,
+        "li.na",
+        apply_argv(department="市教育局"),
+        exit=3,
+        stderr="错误：部门 “市教育局” 不存在\n",
+    )
+    no_mars = "错误：行政区 “火星市” 不存在\n"
+    quota = "quota set --jurisdiction 火星市 --year 2027 --max 3"
+    refused(db, "admin", quota, exit=3, stderr=no_mars)
+    add_dept = "org add-department 火星卫健委 --jurisdiction 火星市"
+    refused(db, "admin", add_dept, exit=3, stderr=no_mars)
+    add_user = f"org add-user new.one --role applicant --jurisdiction {CITY} --department 市教育局"
+    refused(db, "admin", add_user, exit=3, stderr="错误：部门 “市教育局” 不存在\n")
+
+
+# --------------------------------------------------------------------------- exit 4
+
+
+def test_exit_4_wrong_role(db: Database) -> None:
+    item_id = apply(db)
+    refused(
+        db,
+        "li.na",
+        f"advance review {item_id}",
+        exit=4,
+        stderr=f"错误：li.na 无权对事项 {item_id}（已提交）执行 “审核”：需要 审核人\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        apply_argv(),
+        exit=4,
+        stderr="错误：wang.fang 不能以 市卫健委 的名义申请：需要该部门的申请人（applicant）角色\n",
+    )
+    refused(db, "sun.hao", apply_argv(), exit=4, contains=("sun.hao", "市卫健委"))
+    quota = f"quota set --jurisdiction {CITY} --year 2027 --max 3"
+    refused(db, "li.na", quota, exit=4, stderr=ADMIN_ONLY)
+    refused(db, "li.na", f"org add-school 新学校 --jurisdiction {CITY}", exit=4, stderr=ADMIN_ONLY)
+
+
+def test_exit_4_who_depends_on_the_state(db: Database) -> None:
+    """An applicant may withdraw (revoke) only a submitted item; later that is exit 4."""
+    item_id = reviewed(db)
+    refused(
+        db,
+        "li.na",
+        f"advance revoke {item_id} --reason 不办了",
+        exit=4,
+        stderr=f"错误：li.na 无权对事项 {item_id}（已审核）执行 “撤销”：需要 审批人\n",
+        stdout=NONE_DONE,
+    )
+    own = apply(db, title="防溺水安全教育")
+    ok(db, "li.na", f"advance revoke {own} --reason 不办了")
+    assert state_of(db, own) == "revoked"
+
+
+def test_exit_4_other_jurisdiction(db: Database) -> None:
+    city_item, county = apply(db), county_item(db)
+    refused(
+        db,
+        "wu.min",
+        f"advance review {city_item}",
+        exit=4,
+        stderr=f"错误：wu.min 无权对事项 {city_item}（已提交）执行 “审核”：需要 审核人\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"advance review {county}",
+        exit=4,
+        contains=("wang.fang", f"事项 {county}"),
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "zhou.qiang",
+        f"item show {city_item}",
+        exit=4,
+        stderr=f"错误：zhou.qiang 无权查看事项 {city_item}\n",
+    )
+    # supervision runs downward: the city reads the county's item, but does not act on it
+    assert ok_json(db, "wang.fang", f"item show {county}")["actions"] == []
+
+
+def test_exit_4_separation_of_duties(db: Database) -> None:
+    set_quota(db, 5)
+    item_id = apply(db)
+    ok(db, "gao.feng", f"advance review {item_id}")
+    refused(
+        db,
+        "gao.feng",
+        f"advance file {item_id}",
+        exit=4,
+        stderr=f"错误：职责分离：审核人 gao.feng 不能对自己审核的事项 {item_id} 执行 “备案”\n",
+        stdout=NONE_DONE,
+    )
+    ok(db, "zhao.lei", f"advance file {item_id}")
+    assert state_of(db, item_id) == "filed"
+
+    # a user with both hats may not review what they applied for
+    dual = "org add-user dual --role applicant --role reviewer --department 市卫健委"
+    ok(db, "admin", f"{dual} --jurisdiction {CITY}")
+    own = int(ok(db, "dual", apply_argv(title="防溺水安全教育")).stdout)
+    refused(
+        db,
+        "dual",
+        f"advance review {own}",
+        exit=4,
+        stderr=f"错误：职责分离：申请人 dual 不能对自己申请的事项 {own} 执行 “审核”\n",
+        stdout=NONE_DONE,
+    )
+    assert "review" not in ok_json(db, "dual", f"item show {own}")["actions"]
+
+
+# --------------------------------------------------------------------------- exit 5
+
+
+def test_exit_5_state(db: Database) -> None:
+    item_id = reviewed(db)
+    refused(
+        db,
+        "wang.fang",
+        f"advance review {item_id}",
+        exit=5,
+        stderr=f"错误：事项 {item_id} 当前状态为 “已审核”，不能执行 “审核”\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "li.na",
+        f"item edit {item_id} --schedule 每年1次",
+        exit=5,
+        stderr=f"错误：事项 {item_id} 当前状态为 “已审核”，不能执行 “修改”\n",
+    )
+    refused(
+        db,
+        "li.na",
+        apply_argv(year="2025"),
+        exit=5,
+        stderr="错误：白名单年度 2025 早于当前年度 2026\n",
+    )
+    refused(
+        db,
+        "li.na",
+        apply_argv(basis_kind="emergency"),
+        exit=5,
+        stderr="错误：应急事项只能申请当年（2026）的白名单\n",
+    )
+
+
+def test_exit_5_no_quota_says_how_to_set_one(db: Database) -> None:
+    first = reviewed(db)
+    second = reviewed(db, title="防溺水安全教育")
+    result = refused(
+        db, "zhao.lei", f"advance file {first}", exit=5, stderr=NO_QUOTA, stdout=NONE_DONE
+    )
+    assert "campusgate quota set" in result.stderr
+    # the message's own command works (with N = 1)
+    suggested = result.stderr.split("campusgate ", 1)[1].strip()
+    ok(db, "admin", suggested.replace("--max N", "--max 1"))
+    result = ok(db, "zhao.lei", f"advance file {first}")
+    assert result.stdout == f"事项 {first}：备案 → 已备案\n成功 1 / 共 1\n"
+    refused(
+        db,
+        "zhao.lei",
+        f"advance file {second}",
+        exit=5,
+        stderr="错误：鹤壁市 2027 年度白名单已达总量上限 1 项（已备案 1 项）\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "qian.min",
+        f"--lang en advance file {second}",
+        exit=5,
+        stderr="error: 鹤壁市's 2027 whitelist is full: 1 of 1 items filed\n",
+        stdout=NONE_DONE_EN,
+        lang="en",
+    )
+
+
+def test_exit_5_no_quota_in_english(db: Database) -> None:
+    item_id = reviewed(db)
+    result = refused(
+        db,
+        "zhao.lei",
+        f"--lang en advance file {item_id}",
+        exit=5,
+        stdout=NONE_DONE_EN,
+        lang="en",
+    )
+    assert result.stderr.startswith("error: 鹤壁市 has no quota for 2027")
+    assert "campusgate quota set --jurisdiction 鹤壁市 --year 2027 --max N" in result.stderr
+
+
+# --------------------------------------------------------------------------- precedence
+
+
+def test_the_first_kind_of_wrong_decides(db: Database) -> None:
+    """SPEC §7: input (2) before not found (3) before permission (4) before state/guards (5)."""
+    done = reviewed(db)
+    ledger = clue(db)
+    items.fire(db, "wang.fang", ledger, "review")
+    file = f"advance file {ledger} --standard 不再值班"
+    # 2 beats 3, 4 and 5
+    refused(db, "nobody", "advance frobnicate 999", exit=2, stdout=NONE_DONE)
+    refused(db, "li.na", f"advance return {done}", exit=2, stdout=NONE_DONE)
+    refused(db, "nobody", apply_argv(basis_kind="rumour", department="市教育局"), exit=2)
+    bad_date = f"{file} --deadline 2027-13-45 --owner nobody"
+    refused(db, "li.na", bad_date, exit=2, stdout=NONE_DONE)
+    refused(db, "nobody", "item list --year next", exit=2)
+    # 3 beats 4 and 5
+    refused(db, "nobody", apply_argv(department="市教育局"), exit=3)
+    refused(db, "li.na", "advance review 999", exit=3, stdout=NONE_DONE)
+    refused(db, "wang.fang", apply_argv(department="市教育局", year="2025"), exit=3)
+    no_owner = f"{file} --deadline 2027-03-31 --owner nobody"
+    refused(db, "li.na", no_owner, exit=3, stdout=NONE_DONE)
+    # 4 beats 5
+    refused(db, "li.na", f"advance review {done}", exit=4, stdout=NONE_DONE)
+    refused(db, "wang.fang", apply_argv(year="2025"), exit=4)
+    past = f"{file} --deadline 2026-01-01 --owner chen.jing"
+    refused(db, "wu.min", past, exit=4, stdout=NONE_DONE)
+    gao = apply(db, title="防溺水安全教育")
+    items.fire(db, "gao.feng", gao, "review")
+    # separation of duties, and no quota either
+    refused(db, "gao.feng", f"advance file {gao}", exit=4, contains=("职责分离",), stdout=NONE_DONE)
+
+
+@pytest.mark.parametrize(
+    ("command", "exit"),
+    [
+        (f"org add-jurisdiction 淇县 --level bogus --parent {CITY}", 2),
+        (f"org add-user x.y --role chief --jurisdiction {CITY}", 2),
+        ("org add-department 火星卫健委 --jurisdiction 火星市", 3),
+        ("quota set --jurisdiction 火星市 --year 2027 --max 3", 3),
+    ],
+    ids=["bad-level", "bad-role", "department-unknown-jurisdiction", "quota-unknown-jurisdiction"],
+)
+def test_org_and_quota_precedence(db: Database, command: str, exit: int) -> None:
+    refused(db, "li.na", command, exit=exit)
+
+
+def test_quota_show_malformed_year_beats_unknown_user(db: Database) -> None:
+    refused(
+        db,
+        "nobody",
+        "quota show --year next",
+        exit=2,
+        stderr="错误：year 应为非负整数，收到 “next”\n",
+    )
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_lang_en_option(db: Database) -> None:
+    refused(
+        db,
+        "li.na",
+        "--lang en item show 999",
+        exit=3,
+        stderr="error: item 999 does not exist\n",
+        lang="en",
+    )
+    done = reviewed(db)
+    refused(
+        db,
+        "wang.fang",
+        f"--lang en advance review {done}",
+        exit=5,
+        stderr=f"error: item {done} is reviewed; 'review' is not possible from there\n",
+        stdout=NONE_DONE_EN,
+        lang="en",
+    )
+    refused(
+        db,
+        "li.na",
+        f"--lang en quota set --jurisdiction {CITY} --year 2027 --max 3",
+        exit=4,
+        stderr="error: only an admin may do this\n",
+        lang="en",
+    )
+
+
+def test_lang_from_environment(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAMPUSGATE_LANG", "en")
+    en = "error: item 999 does not exist\n"
+    refused(db, "li.na", "item show 999", exit=3, stderr=en, lang="en")
+    # the option beats the environment
+    refused(db, "li.na", "--lang zh item show 999", exit=3, stderr="错误：事项 999 不存在\n")
+    error = refused_json(db, "li.na", "item show 999", exit=3, code="no_item")
+    assert error["message"] == "item 999 does not exist"
+
+
+# --------------------------------------------------------------------------- --json errors
+
+
+@pytest.mark.parametrize(
+    ("login", "command", "exit", "code"),
+    [
+        ("li.na", "item show 999", 3, "no_item"),
+        ("nobody", "item list", 3, "no_user"),
+        ("li.na", apply_argv(basis_kind="rumour"), 2, "invalid_choice"),
+        ("li.na", apply_argv(title="x" * 201), 2, "too_long"),
+        ("wang.fang", apply_argv(), 4, "not_permitted_apply"),
+        ("li.na", f"quota set --jurisdiction {CITY} --year 2027 --max 3", 4, "admin_only"),
+        ("li.na", apply_argv(year="2025"), 5, "year_past"),
+        ("li.na", "workflow diagram --format svg", 2, "output_required"),
+        ("admin", "org load /nonexistent/org.toml", 2, "org_file_invalid"),
+    ],
+)
+def test_json_errors_are_one_document_on_stdout(
+    db: Database, login: str, command: Command, exit: int, code: str
+) -> None:
+    error = refused_json(db, login, command, exit=exit, code=code)
+    assert re.search(r"[\u4e00-\u9fff]", error["message"])  # Chinese by default
+
+
+@pytest.mark.parametrize(
+    ("command", "exit", "message"),
+    [
+        ("item show 999", 3, "item 999 does not exist"),
+        (f"quota set --jurisdiction {CITY} --year 2027 --max 3", 4, "only an admin may do this"),
+    ],
+)
+def test_json_errors_in_english(db: Database, command: str, exit: int, message: str) -> None:
+    before = snapshot(db)
+    result = run(db, "li.na", f"--lang en {command} --json")
+    assert result.exit_code == exit
+    assert result.stderr == ""
+    assert document(result)["error"]["message"] == message
+    assert snapshot(db) == before
+
+
+def test_advance_json_refusals_stay_on_stdout(db: Database) -> None:
+    item_id = apply(db)
+    result = run(db, "wang.fang", f"advance frobnicate {item_id} 999 --json")
+    assert result.exit_code == 2
+    assert result.stderr == ""
+    results = document(result)["results"]
+    assert [(r["id"], r["ok"], r["error"]["code"]) for r in results] == [
+        (item_id, False, "unknown_trigger"),
+        (999, False, "unknown_trigger"),
+    ]
+
+
+# --------------------------------------------------------------------------- bootstrap, org
+
+
+def test_bootstrap_on_an_empty_database(empty_db: Database) -> None:
+    db = empty_db
+    province = f"org add-jurisdiction {PROVINCE} --level province"
+    county = f"org add-jurisdiction {COUNTY} --level county --parent {CITY}"
+    assert ok_json(db, "nobody", "org show") == []
+    assert ok(db, "nobody", province).stdout == f"已新建：{PROVINCE}\n"
+    assert ok(db, "nobody", province).stdout == f"已存在，未变：{PROVINCE}\n"
+    city = f"org add-jurisdiction {CITY} --level city --parent {PROVINCE}"
+    assert ok_json(db, "nobody", city) == {"name": CITY, "outcome": "created"}
+    ok(db, "nobody", f"org add-user boss --role admin --jurisdiction {PROVINCE}")
+    ok(db, "boss", f"org add-user rev --role reviewer --jurisdiction {CITY}")
+    # users exist now: only admins change the organisation
+    refused(db, "rev", county, exit=4, stderr=ADMIN_ONLY)
+    refused(
+        db, "rev", f"org add-department 市卫健委 --jurisdiction {CITY}", exit=4, stderr=ADMIN_ONLY
+    )
+    refused(db, "nobody", county, exit=3, stderr="错误：用户 nobody 不存在\n")
+    assert ok(db, "boss", county).stdout == f"已新建：{COUNTY}\n"
+    tree = ok_json(db, "boss", "org show")
+    assert [n["name"] for n in tree] == [PROVINCE]
+    assert [c["name"] for c in tree[0]["children"]] == [CITY]
+    assert [c["name"] for c in tree[0]["children"][0]["children"]] == [COUNTY]
+
+
+def test_bootstrap_refuses_bad_input(empty_db: Database) -> None:
+    no_parent = f"org add-jurisdiction {CITY} --level city"
+    refused(empty_db, "nobody", no_parent, exit=2, contains=("--parent",))
+    bad_level = f"org add-jurisdiction {CITY} --level metropolis"
+    refused(empty_db, "nobody", bad_level, exit=2, contains=("metropolis",))
+
+
+ORG_TOML = """\
+[[jurisdiction]]
+name = "河南省"
+level = "province"
+
+[[jurisdiction]]
+name = "鹤壁市"
+level = "city"
+parent = "河南省"
+
+[[jurisdiction]]
+name = "淇滨区"
+level = "county"
+parent = "鹤壁市"
+
+[[department]]
+name = "市卫健委"
+jurisdiction = "鹤壁市"
+
+[[school]]
+name = "淇滨区实验小学"
+jurisdiction = "淇滨区"
+
+[[user]]
+login = "boss"
+roles = ["admin"]
+jurisdiction = "河南省"
+
+[[user]]
+login = "li.na"
+roles = ["applicant"]
+jurisdiction = "鹤壁市"
+department = "市卫健委"
+email = "li.na@example.gov.cn"
+name = "李娜"
+"""
+
+
+def test_org_load_is_idempotent(empty_db: Database, tmp_path: Path) -> None:
+    db = empty_db
+    path = tmp_path / "hebi.toml"
+    path.write_text(ORG_TOML, encoding="utf-8")
+    load = ["org", "load", str(path)]
+    assert ok(db, "boss", load).stdout == "组织已载入：新建 7，更新 0，未变 0\n"
+    before = snapshot(db)
+    assert ok(db, "boss", load).stdout == "组织已载入：新建 0，更新 0，未变 7\n"
+    assert ok_json(db, "boss", load) == {"created": 0, "updated": 0, "unchanged": 7}
+    assert ok(db, "boss", ["--lang", "en", *load]).stdout == (
+        "organisation loaded: 0 created, 0 updated, 7 unchanged\n"
+    )
+    assert snapshot(db) == before
+    # a changed e-mail is one update
+    path.write_text(ORG_TOML.replace("li.na@example.gov.cn", "lina@example.gov.cn"), "utf-8")
+    assert ok(db, "boss", load).stdout == "组织已载入：新建 0，更新 1，未变 6\n"
+    # only admins load once users exist; broken files are refused whole
+    refused(db, "li.na", load, exit=4, stderr=ADMIN_ONLY)
+    broken = tmp_path / "broken.toml"
+    broken.write_text(ORG_TOML + '\n[[department]]\nname = "孤儿部门"\n', encoding="utf-8")
+    missing = ("[[department]] #2: missing jurisdiction",)
+    refused(db, "boss", ["org", "load", str(broken)], exit=2, contains=missing)
+    broken.write_text("[[jurisdiction]\nname = ", encoding="utf-8")
+    refused(db, "boss", ["org", "load", str(broken)], exit=2, contains=(str(broken),))
+
+
+# --------------------------------------------------------------------------- quota
+
+
+def test_quota_set_and_show(db: Database) -> None:
+    data = ok_json(
+        db, "admin", f"quota set --jurisdiction {CITY} --year 2027 --max 12 --per-school 6"
+    )
+    assert data == {
+        "jurisdiction": CITY,
+        "year": 2027,
+        "max_items": 12,
+        "per_school_max": 6,
+        "used": 0,
+    }
+    out = ok(db, "city.admin", f"quota set --jurisdiction {COUNTY} --year 2027 --max 4").stdout
+    assert COUNTY in out and "2027" in out and "总量控制" in out
+    shown = ok_json(db, "li.na", "quota show")
+    assert [(q["jurisdiction"], q["max_items"], q["used"]) for q in shown] == [
+        (CITY, 12, 0),
+        (COUNTY, 4, 0),
+    ]
+    assert ok_json(db, "zhou.qiang", "quota show") == [
+        {"jurisdiction": COUNTY, "year": 2027, "max_items": 4, "per_school_max": None, "used": 0}
+    ]
+    assert ok_json(db, "admin", "quota show --year 2028") == []
+    only = ok_json(db, "admin", f"quota show --jurisdiction {COUNTY}")
+    assert [q["jurisdiction"] for q in only] == [COUNTY]
+    out = ok(db, "admin", "quota show --year 2027").stdout
+    assert CITY in out and COUNTY in out and "12" in out
+
+    filed(db)
+    assert ok_json(db, "admin", f"quota show --jurisdiction {CITY}")[0]["used"] == 1
+    city = f"quota set --jurisdiction {CITY} --year 2027"
+    below = "错误：鹤壁市 2027 年度已备案 1 项，上限不能低于此数\n"
+    refused(db, "admin", f"{city} --max 0", exit=5, stderr=below)
+    many = "错误：max 应为非负整数，收到 “many”\n"
+    refused(db, "admin", f"{city} --max many", exit=2, stderr=many)
+    refused(db, "admin", f"{city} --max 3 --per-school 0", exit=2, contains=("per_school",))
+    not_readable = "错误：zhou.qiang 无权查看 鹤壁市 的数据\n"
+    refused(db, "zhou.qiang", f"quota show --jurisdiction {CITY}", exit=4, stderr=not_readable)
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def test_evaluate(db: Database) -> None:
+    item_id = published_2026(db)
+    result = ok(
+        db, "zhao.lei", f"evaluate {item_id} --rating poor --outcome rectify --note 占用课时过多"
+    )
+    assert result.stdout == f"事项 {item_id} 的评估已记录：整改\n"
+    shown = ok_json(db, "zhao.lei", f"item show {item_id}")
+    assert shown["state"] == "published"  # the evaluation job applies it later
+    assert shown["evaluation"] == {
+        "rating": "poor",
+        "outcome": "rectify",
+        "note": "占用课时过多",
+        "by": "zhao.lei",
+        "applied": False,
+    }
+    assert shown["history"][-1]["trigger"] == "evaluate"
+    result = ok(db, "qian.min", f"--lang en evaluate {item_id} --rating good --outcome keep")
+    assert result.stdout == f"evaluation of item {item_id} recorded: keep\n"
+    data = ok_json(db, "zhao.lei", f"evaluate {item_id} --rating adequate --outcome keep")
+    assert set(data) >= ITEM_KEYS and data["id"] == item_id
+
+    fresh = apply(db, title="防溺水安全教育")
+    ledger = clue(db)
+    refused(
+        db,
+        "li.na",
+        f"evaluate {item_id} --rating poor --outcome keep",
+        exit=4,
+        stderr=f"错误：li.na 不能评估事项 {item_id}：需要 鹤壁市 的审批人（approver）角色\n",
+    )
+    refused(
+        db,
+        "zhao.lei",
+        f"evaluate {fresh} --rating poor --outcome keep",
+        exit=5,
+        stderr=f"错误：只能评估已发布或已暂停的白名单事项；事项 {fresh} 当前为 “已提交”\n",
+    )
+    awful = f"evaluate {item_id} --rating awful --outcome keep"
+    refused(db, "zhao.lei", awful, exit=2, contains=("rating", "awful"))
+    forget = f"evaluate {item_id} --rating poor --outcome forget"
+    refused(db, "zhao.lei", forget, exit=2, contains=("outcome", "forget"))
+    missing = "evaluate 999 --rating poor --outcome keep"
+    refused(db, "zhao.lei", missing, exit=3, stderr="错误：事项 999 不存在\n")
+    wrong_kind = f"evaluate {ledger} --rating poor --outcome keep"
+    refused(db, "zhao.lei", wrong_kind, exit=2, stderr=f"错误：事项 {ledger} 不是白名单事项\n")
+
+
+# --------------------------------------------------------------------------- item edit
+
+
+def test_item_edit(db: Database) -> None:
+    item_id = apply(db)
+    result = ok(db, "li.na", f"item edit {item_id} --schedule 2027年4-5月")
+    assert result.stdout == f"事项 {item_id} 已修改（版本 2）\n"
+    shown = ok_json(db, "chen.jing", f"item show {item_id}")
+    assert shown["schedule"] == "2027年4-5月"
+    assert shown["history"][-1]["trigger"] == "amend"
+    nothing = "错误：没有需要修改的字段\n"
+    refused(db, "li.na", f"item edit {item_id}", exit=2, stderr=nothing)
+    refused(db, "li.na", f"item edit {item_id} --schedule 2027年4-5月", exit=2, stderr=nothing)
+    other = f"item edit {item_id} --schedule 每年1次"
+    refused(db, "sun.hao", other, exit=4, contains=("sun.hao", "“修改”"))
+    long_title = ["item", "edit", str(item_id), "--title", "x" * 201]
+    refused(db, "li.na", long_title, exit=2, stderr="错误：title 过长（最多 200 字）\n")
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def test_audit_verify_ok(db: Database) -> None:
+    assert ok_json(db, "li.na", "audit verify") == {"ok": True, "events": 0, "first_broken": None}
+    item_id = reviewed(db)
+    clue(db)
+    items.fire(db, "wang.fang", item_id, "return", Params(reason="材料不全"))
+    assert ok_json(db, "li.na", "audit verify") == {"ok": True, "events": 4, "first_broken": None}
+    assert ok(db, "li.na", "audit verify").stdout == "审计链完整：4 条事件全部校验通过\n"
+    en = ok(db, "li.na", "--lang en audit verify").stdout
+    assert en == "audit chain intact: 4 events verified\n"
+
+
+def test_audit_verify_names_the_broken_event(db: Database) -> None:
+    item_id = reviewed(db)
+    tamper(db, item_id, 2)
+    result = refused(db, "li.na", "audit verify", exit=5, contains=(f"事项 {item_id} 第 2 条事件",))
+    assert result.stderr.startswith("错误：审计链在事项")
+    result = run(db, "li.na", "audit verify --json")
+    assert result.exit_code == 5
+    assert result.stderr == ""
+    data = document(result)
+    assert data["ok"] is False
+    assert (data["first_broken"]["item_id"], data["first_broken"]["seq"]) == (item_id, 2)
+
+
+# --------------------------------------------------------------------------- workflow diagram
+
+
+def _triggers() -> set[str]:
+    return {row.trigger for table in TABLES.values() for row in table} | {"apply", "clue"}
+
+
+def _labelled_triggers(mermaid: str) -> set[str]:
+    found: set[str] = set()
+    for line in mermaid.splitlines():
+        if " : " in line:
+            found |= set(re.findall(r"(?:^|; )([a-z]+)", line.split(" : ", 1)[1]))
+    return found
+
+
+def test_workflow_diagram_mermaid() -> None:
+    out = ok(None, None, "workflow diagram").stdout
+    assert out.startswith("stateDiagram-v2\n")
+    assert out.count("stateDiagram-v2") == 2
+    assert "%% whitelist" in out and "%% rectification" in out
+    assert _labelled_triggers(out) == _triggers()
+    assert "review (审核人)" in out
+    assert "review (reviewer)" in ok(None, None, "--lang en workflow diagram").stdout
+    only = ok(None, None, "workflow diagram --kind whitelist").stdout
+    assert only.count("stateDiagram-v2") == 1 and "%% rectification" not in only
+    assert "ratify" in only and "extend" not in only
+    data = ok_json(None, None, "workflow diagram --kind rectification")
+    assert data["format"] == "mermaid" and data["kinds"] == ["rectification"]
+    assert data["diagram"].startswith("stateDiagram-v2")
+
+
+def test_workflow_diagram_dot_and_files(tmp_path: Path) -> None:
+    out = ok(None, None, "workflow diagram --format dot").stdout
+    assert out.startswith("digraph campusgate {")
+    for trigger in _triggers():
+        assert f'label="{trigger}' in out or f"; {trigger} (" in out, trigger
+    path = tmp_path / "flow.mmd"
+    result = ok(None, None, ["workflow", "diagram", "--output", str(path)])
+    assert result.stdout == f"已写入 {path}\n"
+    assert path.read_text(encoding="utf-8").startswith("stateDiagram-v2")
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_workflow_diagram_image_needs_output(fmt: str) -> None:
+    result = run(None, None, f"workflow diagram --format {fmt}")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"错误：{fmt} 格式需要 --output 文件路径\n"
+    result = run(None, None, f"--lang en workflow diagram --format {fmt} --json")
+    assert result.exit_code == 2
+    assert result.stderr == ""
+    assert document(result) == {
+        "error": {"code": "output_required", "message": f"{fmt} needs --output PATH", "exit": 2}
+    }
+
+
+def test_workflow_diagram_unknown_format_is_usage() -> None:
+    result = run(None, None, "workflow diagram --format gif")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+
+
+# --------------------------------------------------------------------------- db
+
+
+def test_db_current_json(db: Database) -> None:
+    assert ok_json(db, None, "db current") == {
+        "revision": migrations.head(),
+        "head": migrations.head(),
+        "database": db.display_url,
+        "backend": db.backend,
+    }
+    assert db.backend in ("sqlite", "postgresql")
+    out = ok(db, None, "db current").stdout
+    assert out == f"数据库 {db.display_url} 当前版本：{migrations.head()}\n"
+
+
+def test_db_upgrade_on_a_new_sqlite_file(tmp_path: Path) -> None:
+    path = str(tmp_path / "new.db")
+    result = run(path, "nobody", "item list")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "错误：数据库尚未初始化，请先运行：campusgate db upgrade\n"
+    assert ok_json(path, None, "db current")["revision"] is None
+    assert ok_json(path, None, "db upgrade")["revision"] == migrations.head()
+    assert ok_json(path, None, "db current")["revision"] == migrations.head()
+    # now the schema is there: an unknown user is a plain "not found"
+    result = run(path, "nobody", "item list")
+    assert (result.exit_code, result.stderr) == (3, "错误：用户 nobody 不存在\n")
+
+
+# --------------------------------------------------------------------------- odd text
+
+
+INJECTIONS = [
+    "'; DROP TABLE items; --",
+    "<script>alert(1)</script>",
+    'Robert"); DELETE FROM users; --',
+    "%s %(title)s {0} ${HOME} $(rm -rf /) `id`",
+    "学生常见病防治宣传 ‘引号’ “双引号” \\反斜杠",
+]
+
+
+@pytest.mark.parametrize("title", INJECTIONS)
+def test_injection_strings_are_stored_literally(db: Database, title: str) -> None:
+    content = f"{title}\n第二行 {title}"
+    argv = apply_argv(title=title, docs=(title,), extra=("--content", content))
+    created = ok_json(db, "li.na", argv)
+    shown = ok_json(db, "li.na", f"item show {created['id']}")
+    assert shown["title"] == title
+    assert shown["basis_docs"] == [title]
+    assert shown["content"] == content
+    ledger = ok_json(db, "wang.fang", clue_argv(summary=title))
+    assert ok_json(db, "wang.fang", f"item show {ledger['id']}")["summary"] == title
+    # every table is still there and whole
+    listed = ok_json(db, "li.na", "item list")
+    assert [i["id"] for i in listed] == [created["id"], ledger["id"]]
+    assert len(snapshot(db)["users"]) == 14
+    assert ok_json(db, "li.na", "audit verify")["ok"] is True
+
+
+def test_overlong_and_odd_text_is_refused(db: Database) -> None:
+    control = "错误：title 含有不可见控制字符\n"
+    too_long = "错误：title 过长（最多 200 字）\n"
+    refused(db, "li.na", apply_argv(title="题" * 201), exit=2, stderr=too_long)
+    refused(db, "li.na", apply_argv(title="学生\x07常见病"), exit=2, stderr=control)
+    refused(db, "li.na", apply_argv(title="学生\n常见病"), exit=2, stderr=control)
+    refused(db, "li.na", apply_argv(title="学生\u200b常见病"), exit=2, stderr=control)
+    long_doc = apply_argv(docs=("《" + "依" * 300 + "》",))
+    refused(db, "li.na", long_doc, exit=2, contains=("basis_docs",))
+    summary = clue_argv(summary="线索\x1b[31m红字")
+    refused(db, "wang.fang", summary, exit=2, stderr="错误：summary 含有不可见控制字符\n")
+    item_id = reviewed(db)
+    refused(
+        db,
+        "wang.fang",
+        ["advance", "return", str(item_id), "--reason", "理由\x00"],
+        exit=2,
+        stderr="错误：reason 含有不可见控制字符\n",
+        stdout=NONE_DONE,
+    )
+    # exactly at the limit is fine, and round-trips
+    title = "题" * 200
+    created = ok_json(db, "li.na", apply_argv(title=title))
+    assert ok_json(db, "li.na", f"item show {created['id']}")["title"] == title

@@ -1,0 +1,283 @@
+"""Alembic migrations on SQLite and PostgreSQL (SPEC §8: same code, same migrations).
+
+Each test gets its own empty database: a new SQLite file, or a throwaway PostgreSQL database
+created through the admin URL and dropped (``WITH (FORCE)``) afterwards. PostgreSQL is
+skipped only when no server is reachable and ``CI`` is unset, as in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
+
+from campusgate import migrations
+from models import Base, Database, ItemEvent
+from tests.org import apply, build_org
+
+PG_SERVER = os.environ.get(
+    "CAMPUSGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+#: The tables of the first migration; later migrations may add more (compared to the models).
+CORE_TABLES = {
+    "jurisdictions",
+    "departments",
+    "schools",
+    "users",
+    "user_roles",
+    "quotas",
+    "items",
+    "item_events",
+    "evaluations",
+}
+APPEND_ONLY_TRIGGERS = {
+    "sqlite": {"item_events_no_update", "item_events_no_delete"},
+    "postgresql": {"item_events_append_only"},
+}
+APPEND_ONLY_MESSAGE = "item_events is append-only"
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def _pg_admin() -> Database | None:
+    """The server's admin database, or None when no server answers (a failure in CI)."""
+    admin = Database(PG_SERVER)
+    try:
+        with admin.engine.connect() as conn:
+            conn.execute(text("select 1"))
+        return admin
+    except Exception as exc:  # no server
+        admin.dispose()
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {PG_SERVER} in CI: {exc}")
+        return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database with nothing in it, not even ``alembic_version``."""
+    if request.param == "sqlite":
+        yield "sqlite:///" + str(tmp_path / "migrations.db")
+        return
+    admin = _pg_admin()
+    if admin is None:
+        pytest.skip(f"!!! PostgreSQL NOT REACHABLE at {PG_SERVER}: PostgreSQL tests skipped !!!")
+    name = f"campusgate_mig_{uuid.uuid4().hex[:12]}"
+    auto = admin.engine.execution_options(isolation_level="AUTOCOMMIT")
+    with auto.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield PG_SERVER.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with auto.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def empty_db(empty_url: str) -> Iterator[Database]:
+    db = Database(empty_url)
+    yield db
+    db.dispose()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _tables(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        return set(inspect(conn).get_table_names())
+
+
+def _triggers(db: Database) -> set[str]:
+    with db.engine.connect() as conn:
+        if db.backend == "postgresql":
+            rows = conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))
+        else:
+            rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        return {row[0] for row in rows}
+
+
+def _leftovers(db: Database) -> set[str]:
+    """Every schema object besides Alembic's own bookkeeping (after ``downgrade base``)."""
+    with db.engine.connect() as conn:
+        if db.backend == "postgresql":
+            rows = conn.execute(
+                text(
+                    "SELECT 'relation ' || relname FROM pg_class "
+                    "WHERE relnamespace = 'public'::regnamespace "
+                    "UNION ALL SELECT 'function ' || proname FROM pg_proc "
+                    "WHERE pronamespace = 'public'::regnamespace "
+                    "UNION ALL SELECT 'type ' || typname FROM pg_type "
+                    "WHERE typnamespace = 'public'::regnamespace AND typtype IN ('e', 'd')"
+                )
+            )
+        else:
+            rows = conn.execute(text("SELECT type || ' ' || name FROM sqlite_master"))
+        found = {row[0] for row in rows}
+    bookkeeping = {
+        "relation alembic_version",
+        "relation alembic_version_pkc",
+        "table alembic_version",
+        "index sqlite_autoindex_alembic_version_1",
+    }
+    # PostgreSQL's row type of alembic_version lives in pg_type with typtype 'c': not listed.
+    return found - bookkeeping
+
+
+def _assert_at_head(db: Database) -> None:
+    head = migrations.head()
+    assert head is not None
+    assert migrations.current(db) == head
+    tables = _tables(db)
+    assert tables == set(Base.metadata.tables) | {"alembic_version"}
+    assert tables >= CORE_TABLES
+    assert _triggers(db) >= APPEND_ONLY_TRIGGERS[db.backend]
+
+
+def _assert_at_base(db: Database) -> None:
+    assert migrations.current(db) is None
+    assert _tables(db) == {"alembic_version"}
+    assert _triggers(db) == set()
+    assert _leftovers(db) == set()
+
+
+def _assert_append_only(db: Database) -> None:
+    """UPDATE and DELETE on item_events are refused by the database itself."""
+    with db.read() as session:
+        before = [(e.id, e.actor, e.hash) for e in session.scalars(select(ItemEvent))]
+    assert before, "needs at least one event"
+    for statement in (
+        "UPDATE item_events SET actor = 'mallory'",
+        "DELETE FROM item_events",
+    ):
+        with pytest.raises(DBAPIError) as refused, db.engine.begin() as conn:
+            conn.execute(text(statement))
+        assert APPEND_ONLY_MESSAGE in str(refused.value.orig)
+    with db.read() as session:
+        after = [(e.id, e.actor, e.hash) for e in session.scalars(select(ItemEvent))]
+    assert after == before
+
+
+# --------------------------------------------------------------------------- the service
+
+
+def test_empty_to_head_to_base_to_head(empty_db: Database) -> None:
+    db = empty_db
+    assert migrations.current(db) is None
+    assert _tables(db) == set()
+
+    assert migrations.upgrade(db) == migrations.head()
+    _assert_at_head(db)
+
+    assert migrations.downgrade(db, "base") is None
+    _assert_at_base(db)
+
+    assert migrations.upgrade(db, "head") == migrations.head()
+    _assert_at_head(db)
+    assert migrations.upgrade(db) == migrations.head()  # again: nothing to do, no error
+    _assert_at_head(db)
+
+
+def test_append_only_trigger_works_after_a_round_trip(empty_db: Database) -> None:
+    db = empty_db
+    migrations.upgrade(db)
+    build_org(db)
+    apply(db)
+    _assert_append_only(db)
+
+    # Downgrading a database that holds data removes everything, triggers included.
+    migrations.downgrade(db, "base")
+    _assert_at_base(db)
+
+    migrations.upgrade(db)
+    build_org(db)
+    apply(db)
+    _assert_append_only(db)
+
+
+def test_models_match_the_migrated_schema(empty_db: Database) -> None:
+    """``models.Base.metadata`` and the migrations describe the same schema: autogenerate
+    finds nothing to do (types and server defaults compared too)."""
+    migrations.upgrade(empty_db)
+    with empty_db.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def _campusgate() -> list[str]:
+    script = Path(sys.executable).parent / "campusgate"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("campusgate")
+    if found:
+        return [found]
+    return [sys.executable, "-c", "from campusgate.cli import main; main()"]
+
+
+def _cli(cwd: Path, db: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [*_campusgate(), "--db", db, *args, "--json"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=dict(os.environ),
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert done.returncode == 0, (args, done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr, done.stderr
+    return json.loads(done.stdout)  # exactly one JSON document
+
+
+def test_cli_db_upgrade_current_downgrade(empty_url: str, tmp_path: Path) -> None:
+    db = Database(empty_url)
+    try:
+        backend = db.backend
+        head = migrations.head()
+        if backend == "sqlite":
+            # a plain file path works as well as the URL
+            spelled = [db.url.removeprefix("sqlite:///"), db.url]
+        else:
+            # a plain postgresql:// URL means postgresql+psycopg:// (SPEC §8)
+            spelled = [db.url.replace("postgresql+psycopg://", "postgresql://"), db.url]
+
+        before = _cli(tmp_path, spelled[1], "db", "current")
+        assert before["revision"] is None
+        assert before["head"] == head
+        assert before["backend"] == backend
+
+        upgraded = _cli(tmp_path, spelled[0], "db", "upgrade")
+        assert upgraded["revision"] == head
+        current = _cli(tmp_path, spelled[1], "db", "current")
+        assert current["revision"] == head == current["head"]
+        assert current["backend"] == backend
+        assert "database" in current
+        _assert_at_head(db)
+
+        downgraded = _cli(tmp_path, spelled[0], "db", "downgrade", "base")
+        assert downgraded["revision"] is None
+        assert _cli(tmp_path, spelled[1], "db", "current")["revision"] is None
+        _assert_at_base(db)
+    finally:
+        db.dispose()
