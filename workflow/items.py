@@ -275,9 +275,7 @@ def fire(
     """
     params = params or Params()
     if trigger not in all_triggers():
-        raise InvalidInput(
-            "unknown_trigger", trigger=trigger, choices=", ".join(all_triggers())
-        )
+        raise InvalidInput("unknown_trigger", trigger=trigger, choices=", ".join(all_triggers()))
     clean = _clean_params(params)
     _require(trigger, clean, common_needs(trigger))
     if trigger == "amend" and not clean.amendment:
@@ -303,7 +301,10 @@ def transition(
     spec = kind_spec(item.kind)
     if trigger not in spec.triggers:
         raise InvalidInput(
-            "unknown_trigger_of_kind", kind=item.kind, trigger=trigger, choices=", ".join(spec.triggers)
+            "unknown_trigger_of_kind",
+            kind=item.kind,
+            trigger=trigger,
+            choices=", ".join(spec.triggers),
         )
     kind_needs = set.intersection(*(set(r.needs) for r in spec.rows(trigger)))
     _require(trigger, params, tuple(kind_needs))
