@@ -12,13 +12,14 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Table, text
 
 from campusgate import migrations
-from models import Database
-from tests.org import build_org
+from models import Base, Database
+from tests.org import build_org, snapshot
 
 PG_SERVER = os.environ.get(
     "CAMPUSGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -119,8 +120,37 @@ def empty_db(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> It
     db.dispose()
 
 
+#: The test organisation's rows per backend, built once through the services.
+_ORG: dict[str, tuple[list[tuple[Table, list[dict[str, Any]]]], dict[str, Any]]] = {}
+
+
 @pytest.fixture
 def db(empty_db: Database) -> Database:
-    """A migrated database holding the test organisation (``tests/org.py``)."""
-    build_org(empty_db)
+    """A migrated database holding the test organisation (``tests/org.py``).
+
+    Building it through the services takes some twenty write transactions, most of a short
+    test's time; so it is built once per backend and session, then restored from its rows in
+    one transaction (and checked to equal the original build).
+    """
+    backend = empty_db.backend
+    if backend not in _ORG:
+        build_org(empty_db)
+        with empty_db.engine.connect() as conn:
+            rows = [
+                (t, [dict(r._mapping) for r in conn.execute(t.select().order_by(*t.primary_key))])
+                for t in Base.metadata.sorted_tables
+            ]
+        _ORG[backend] = (rows, snapshot(empty_db))
+        return empty_db
+    rows, built = _ORG[backend]
+    with empty_db.engine.begin() as conn:
+        for table, records in rows:
+            if records:
+                conn.execute(table.insert(), records)
+                if backend == "postgresql" and "id" in table.c:
+                    top = max(r["id"] for r in records)
+                    conn.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), {top})")
+                    )
+    assert snapshot(empty_db) == built
     return empty_db

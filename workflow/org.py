@@ -82,7 +82,8 @@ def _placed(
     session: Session, model: type[Department] | type[School], name: str, jurisdiction: str
 ) -> str:
     name = validate.text("name", name, required=True) or ""
-    jid = Tree.load(session).resolve(jurisdiction)
+    where = validate.text("jurisdiction", jurisdiction, required=True) or ""
+    jid = Tree.load(session).resolve(where)
     row = cast(Department | School | None, session.scalar(select(model).where(model.name == name)))
     if row is None:
         session.add(model(name=name, jurisdiction_id=jid))
@@ -103,6 +104,8 @@ def _user(
     name: str | None,
 ) -> str:
     login = validate.text("login", login, required=True) or ""
+    if isinstance(roles, str):  # `roles = "reviewer"` means one role
+        roles = [roles]
     if not isinstance(roles, list | tuple) or not roles:
         raise InvalidInput("missing_field", field="role")
     for role in roles:
