@@ -93,6 +93,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # not found (exit 3)
     "no_item": ("事项 {id} 不存在", "item {id} does not exist"),
+    "no_acting_user": (
+        "操作人 {login} 不是本系统用户；请用 --as 登录名（或环境变量 CAMPUSGATE_USER）指定操作人",
+        "{login} is not a user here; act as a user with --as LOGIN (or CAMPUSGATE_USER)",
+    ),
     "no_user": ("用户 {login} 不存在", "user {login} does not exist"),
     "no_department": ("部门 “{name}” 不存在", "department '{name}' does not exist"),
     "no_jurisdiction": ("行政区 “{name}” 不存在", "jurisdiction '{name}' does not exist"),

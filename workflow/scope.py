@@ -47,7 +47,11 @@ def load_user(session: Session, login: str) -> User:
 
 
 def load_actor(session: Session, login: str) -> Actor:
-    return Actor.of(load_user(session, login))
+    """The acting user; unknown, the message says how to act as someone (exit 3)."""
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None:
+        raise NotFound("no_acting_user", login=login)
+    return Actor.of(user)
 
 
 class Tree:

@@ -51,6 +51,11 @@ Command = str | Sequence[str]
 
 # --------------------------------------------------------------------------- helpers
 
+#: The refusal of an acting login that is no user.
+NOBODY = (
+    "错误：操作人 nobody 不是本系统用户；请用 --as 登录名（或环境变量 CAMPUSGATE_USER）指定操作人\n"
+)
+
 
 def words(command: Command) -> list[str]:
     return shlex.split(command) if isinstance(command, str) else list(command)
@@ -555,7 +560,8 @@ def test_out_of_range_year_message_is_not_misleading(db: Database) -> None:
 
 def test_exit_3_not_found(db: Database) -> None:
     apply(db)
-    no_item, no_user = "错误：事项 999 不存在\n", "错误：用户 nobody 不存在\n"
+    no_item = "错误：事项 999 不存在\n"
+    no_user = NOBODY
     refused(db, "li.na", "item show 999", exit=3, stderr=no_item)
     refused(db, "wang.fang", "advance review 999", exit=3, stderr=no_item, stdout=NONE_DONE)
     refused(db, "nobody", apply_argv(), exit=3, stderr=no_user)
@@ -865,7 +871,7 @@ def test_lang_from_environment(db: Database, monkeypatch: pytest.MonkeyPatch) ->
     ("login", "command", "exit", "code"),
     [
         ("li.na", "item show 999", 3, "no_item"),
-        ("nobody", "item list", 3, "no_user"),
+        ("nobody", "item list", 3, "no_acting_user"),
         ("li.na", apply_argv(basis_kind="rumour"), 2, "invalid_choice"),
         ("li.na", apply_argv(title="x" * 201), 2, "too_long"),
         ("wang.fang", apply_argv(), 4, "not_permitted_apply"),
@@ -929,7 +935,13 @@ def test_bootstrap_on_an_empty_database(empty_db: Database) -> None:
     refused(
         db, "rev", f"org add-department 市卫健委 --jurisdiction {CITY}", exit=4, stderr=ADMIN_ONLY
     )
-    refused(db, "nobody", county, exit=3, stderr="错误：用户 nobody 不存在\n")
+    refused(
+        db,
+        "nobody",
+        county,
+        exit=3,
+        stderr=NOBODY,
+    )
     assert ok(db, "boss", county).stdout == f"已新建：{COUNTY}\n"
     tree = ok_json(db, "boss", "org show")
     assert [n["name"] for n in tree] == [PROVINCE]
@@ -1234,7 +1246,10 @@ def test_db_upgrade_on_a_new_sqlite_file(tmp_path: Path) -> None:
     assert ok_json(path, None, "db current")["revision"] == migrations.head()
     # now the schema is there: an unknown user is a plain "not found"
     result = run(path, "nobody", "item list")
-    assert (result.exit_code, result.stderr) == (3, "错误：用户 nobody 不存在\n")
+    assert (result.exit_code, result.stderr) == (
+        3,
+        NOBODY,
+    )
 
 
 # --------------------------------------------------------------------------- odd text
