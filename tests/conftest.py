@@ -7,9 +7,7 @@ an unreachable server is a failure.
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,11 +17,8 @@ from sqlalchemy import Table, text
 
 from campusgate import migrations
 from models import Base, Database
+from tests.backends import throwaway_pg_database
 from tests.org import build_org, snapshot
-
-PG_SERVER = os.environ.get(
-    "CAMPUSGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 #: The tests' fixed "today" (Asia/Shanghai), late in the year of applications.
 TODAY = "2026-12-01"
@@ -39,39 +34,14 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
     return TODAY
 
 
-def _pg_admin() -> Database | None:
-    admin = Database(PG_SERVER)
-    try:
-        with admin.engine.connect() as conn:
-            conn.execute(text("select 1"))
-        return admin
-    except Exception as exc:  # no server
-        admin.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {PG_SERVER} in CI: {exc}")
-        return None
-
-
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A throwaway PostgreSQL database at head, for this test session."""
-    admin = _pg_admin()
-    if admin is None:
-        pytest.skip(f"!!! PostgreSQL NOT REACHABLE at {PG_SERVER}: PostgreSQL tests skipped !!!")
-    name = f"campusgate_test_{uuid.uuid4().hex[:12]}"
-    auto = admin.engine.execution_options(isolation_level="AUTOCOMMIT")
-    with auto.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    db = Database(url)
-    migrations.upgrade(db)
-    db.dispose()
-    try:
+    with throwaway_pg_database("campusgate_test") as url:
+        db = Database(url)
+        migrations.upgrade(db)
+        db.dispose()
         yield url
-    finally:
-        with auto.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -24,12 +24,16 @@ city.admin     admin                       鹤壁市
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 
 from models import Database, Item
 from workflow import items, org
+from workflow.errors import CampusgateError
 from workflow.items import Params
 
 CITY, PROVINCE, COUNTY, COUNTY2 = "鹤壁市", "河南省", "淇滨区", "浚县"
@@ -189,3 +193,32 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))
             out[table] = [tuple(r) for r in rows]
     return out
+
+
+@contextmanager
+def refused(
+    db: Database,
+    exit_code: int,
+    *,
+    en: tuple[object, ...] = (),
+    zh: tuple[object, ...] = (),
+    code: str | None = None,
+    error: type[CampusgateError] = CampusgateError,
+    check_db: bool = True,
+) -> Iterator[pytest.ExceptionInfo[CampusgateError]]:
+    """The block must raise ``error`` with ``exit_code`` (and message key ``code``), with an
+    English / Chinese message naming every one of ``en`` / ``zh``, and change nothing."""
+    before = snapshot(db) if check_db else None
+    with pytest.raises(error) as excinfo:
+        yield excinfo
+    exc = excinfo.value
+    message_en, message_zh = exc.message("en"), exc.message("zh")
+    assert exc.exit_code == exit_code, message_en
+    if code is not None:
+        assert exc.code == code, message_en
+    for word in en:
+        assert str(word) in message_en, f"{word!r} not in {message_en!r}"
+    for word in zh:
+        assert str(word) in message_zh, f"{word!r} not in {message_zh!r}"
+    if check_db:
+        assert snapshot(db) == before, "a refused action changed the database"

@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,8 @@ from sqlalchemy.exc import DBAPIError
 
 from campusgate import migrations
 from models import Base, Database, ItemEvent
+from tests.backends import throwaway_pg_database
 from tests.org import apply, build_org
-
-PG_SERVER = os.environ.get(
-    "CAMPUSGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 
 #: The tables of the first migration; later migrations may add more (compared to the models).
 CORE_TABLES = {
@@ -53,39 +49,14 @@ APPEND_ONLY_MESSAGE = "item_events is append-only"
 # --------------------------------------------------------------------------- fixtures
 
 
-def _pg_admin() -> Database | None:
-    """The server's admin database, or None when no server answers (a failure in CI)."""
-    admin = Database(PG_SERVER)
-    try:
-        with admin.engine.connect() as conn:
-            conn.execute(text("select 1"))
-        return admin
-    except Exception as exc:  # no server
-        admin.dispose()
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {PG_SERVER} in CI: {exc}")
-        return None
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a database with nothing in it, not even ``alembic_version``."""
     if request.param == "sqlite":
         yield "sqlite:///" + str(tmp_path / "migrations.db")
         return
-    admin = _pg_admin()
-    if admin is None:
-        pytest.skip(f"!!! PostgreSQL NOT REACHABLE at {PG_SERVER}: PostgreSQL tests skipped !!!")
-    name = f"campusgate_mig_{uuid.uuid4().hex[:12]}"
-    auto = admin.engine.execution_options(isolation_level="AUTOCOMMIT")
-    with auto.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with auto.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_pg_database("campusgate_mig") as url:
+        yield url
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -51,13 +51,15 @@ from workflow.permissions import available, check_permission, holds
 from workflow.scope import (
     Actor,
     Tree,
-    can_read,
     can_read_item,
     load_actor,
     load_user,
+    readable_jurisdiction,
     readable_jurisdictions,
 )
 from workflow.tx import writing
+
+_Placed = TypeVar("_Placed", Department, School)
 
 #: Fields of a whitelist application that ``amend`` may change.
 AMENDABLE = (
@@ -426,11 +428,7 @@ def list_items(
         query = select(Item).order_by(Item.id)
         readable = readable_jurisdictions(actor, tree)
         if jurisdiction is not None:
-            jid = tree.resolve(jurisdiction)
-            if not can_read(actor, jid, tree):
-                raise PermissionDenied(
-                    "not_readable_jurisdiction", actor=login, jurisdiction=tree.name(jid)
-                )
+            jid = readable_jurisdiction(actor, jurisdiction, tree)
             query = query.where(Item.jurisdiction_id == jid)
         elif readable is not None:
             query = query.where(
@@ -595,19 +593,19 @@ def _hours(value: float | str | None) -> float | None:
     return hours
 
 
+def _named(session: Session, model: type[_Placed], name: str, missing: str) -> _Placed:
+    """A department or school by its name (or id), else ``NotFound(missing)``."""
+    row = session.scalar(select(model).where(model.name == name))
+    if row is None and name.isdigit():
+        row = session.get(model, int(name))
+    if row is None:
+        raise NotFound(missing, name=name)
+    return row
+
+
 def _department(session: Session, name: str) -> Department:
-    dept = session.scalar(select(Department).where(Department.name == name))
-    if dept is None and name.isdigit():
-        dept = session.get(Department, int(name))
-    if dept is None:
-        raise NotFound("no_department", name=name)
-    return dept
+    return _named(session, Department, name, "no_department")
 
 
 def _school(session: Session, name: str) -> School:
-    school = session.scalar(select(School).where(School.name == name))
-    if school is None and name.isdigit():
-        school = session.get(School, int(name))
-    if school is None:
-        raise NotFound("no_school", name=name)
-    return school
+    return _named(session, School, name, "no_school")

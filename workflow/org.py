@@ -18,7 +18,7 @@ from models import Database, Department, Jurisdiction, Quota, School, User, User
 from workflow import quotas, validate
 from workflow.errors import GuardRefused, InvalidInput, NotFound, PermissionDenied
 from workflow.kinds import LEVELS, ROLES
-from workflow.scope import Tree, can_read, load_actor, readable_jurisdictions
+from workflow.scope import Tree, load_actor, readable_jurisdiction, readable_jurisdictions
 from workflow.tx import writing
 
 PARENT_LEVEL = {"city": "province", "county": "city"}
@@ -311,11 +311,7 @@ def show_quotas(
         if year_value is not None:
             query = query.where(Quota.year == year_value)
         if jurisdiction is not None:
-            jid = tree.resolve(jurisdiction)
-            if not can_read(actor, jid, tree):
-                raise PermissionDenied(
-                    "not_readable_jurisdiction", actor=login, jurisdiction=tree.name(jid)
-                )
+            jid = readable_jurisdiction(actor, jurisdiction, tree)
             query = query.where(Quota.jurisdiction_id == jid)
         readable = readable_jurisdictions(actor, tree)
         return [

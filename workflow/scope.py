@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Jurisdiction, User
-from workflow.errors import NotFound
+from workflow.errors import NotFound, PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,16 @@ def can_read_item(actor: Actor, jurisdiction_id: int, owner_id: int | None, tree
     return can_read(actor, jurisdiction_id, tree) or (
         actor.user_id is not None and owner_id == actor.user_id
     )
+
+
+def readable_jurisdiction(actor: Actor, name: str, tree: Tree) -> int:
+    """The jurisdiction ``name`` (3 if unknown), which ``actor`` must be able to read (4)."""
+    jid = tree.resolve(name)
+    if not can_read(actor, jid, tree):
+        raise PermissionDenied(
+            "not_readable_jurisdiction", actor=actor.login, jurisdiction=tree.name(jid)
+        )
+    return jid
 
 
 def readable_jurisdictions(actor: Actor, tree: Tree) -> set[int] | None:

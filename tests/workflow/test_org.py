@@ -6,8 +6,7 @@ Every refusal is checked for its exit code, its message and an unchanged databas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,29 +14,9 @@ from typing import Any
 import pytest
 
 from models import Database
-from tests.org import CITY, COUNTY, COUNTY2, PROVINCE, filed, set_quota, snapshot
+from tests.org import CITY, COUNTY, COUNTY2, PROVINCE, filed, refused, set_quota
 from workflow import items, org
-from workflow.errors import CampusgateError
 from workflow.items import Params
-
-
-@contextmanager
-def refused(
-    db: Database, exit_code: int, *, en: tuple[str, ...] = (), zh: tuple[str, ...] = ()
-) -> Iterator[pytest.ExceptionInfo[CampusgateError]]:
-    """The block must be refused with ``exit_code``, with English / Chinese messages that
-    contain ``en`` / ``zh``, and leave the database as it was."""
-    before = snapshot(db)
-    with pytest.raises(CampusgateError) as excinfo:
-        yield excinfo
-    error = excinfo.value
-    assert error.exit_code == exit_code, error.message("en")
-    for part in en:
-        assert part in error.message("en"), (part, error.message("en"))
-    for part in zh:
-        assert part in error.message("zh"), (part, error.message("zh"))
-    assert snapshot(db) == before
-
 
 ORG_TOML = """\
 [[jurisdiction]]

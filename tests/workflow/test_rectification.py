@@ -9,39 +9,18 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 
 from models import Database
-from tests.org import CITY, COUNTY, PROVINCE, apply, clue, on_ledger, snapshot, state
+from tests.org import CITY, COUNTY, PROVINCE, apply, clue, on_ledger, refused, state
 from workflow import items
-from workflow.errors import CampusgateError
 from workflow.items import Params
 
 REPORTER = "教师张某 13800000000"
 STANDARD = "一线教师不再参与值班"
 RESULT = "已取消教师节假日值班安排"
-
-
-@contextmanager
-def refused(
-    db: Database, exit_code: int, *, en: tuple[str, ...] = (), zh: tuple[str, ...] = ()
-) -> Iterator[pytest.ExceptionInfo[CampusgateError]]:
-    """The block must be refused with ``exit_code``, with English / Chinese messages that
-    contain ``en`` / ``zh``, and leave the database as it was."""
-    before = snapshot(db)
-    with pytest.raises(CampusgateError) as excinfo:
-        yield excinfo
-    error = excinfo.value
-    assert error.exit_code == exit_code, error.message("en")
-    for part in en:
-        assert part in error.message("en"), (part, error.message("en"))
-    for part in zh:
-        assert part in error.message("zh"), (part, error.message("zh"))
-    assert snapshot(db) == before
 
 
 def fire(db: Database, login: str, item_id: int, trigger: str, **params: Any) -> dict[str, Any]:

@@ -16,8 +16,8 @@ The role matrix uses an oracle written from SPEC §2/§3.1 (``may``), not from
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -37,6 +37,7 @@ from tests.org import (
     snapshot,
     state,
 )
+from tests.org import refused as shared_refused
 from workflow import audit, items, org
 from workflow.errors import (
     CampusgateError,
@@ -74,32 +75,15 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # --------------------------------------------------------------------------- helpers
 
 
-@contextmanager
 def refused(
     db: Database,
     error: type[CampusgateError],
     exit_code: int,
     *en: object,
-    zh: tuple[object, ...] = (),
-    code: str | None = None,
-    check_db: bool = True,
-) -> Iterator[pytest.ExceptionInfo[CampusgateError]]:
-    """Expect ``error`` with ``exit_code``, an English message naming every one of ``en``
-    (the Chinese one every one of ``zh``), optionally message key ``code``, and no change."""
-    before = snapshot(db) if check_db else None
-    with pytest.raises(error) as excinfo:
-        yield excinfo
-    exc = excinfo.value
-    message_en, message_zh = exc.message("en"), exc.message("zh")
-    assert exc.exit_code == exit_code, message_en
-    if code is not None:
-        assert exc.code == code, message_en
-    for word in en:
-        assert str(word) in message_en, f"{word!r} not in {message_en!r}"
-    for word in zh:
-        assert str(word) in message_zh, f"{word!r} not in {message_zh!r}"
-    if check_db:
-        assert snapshot(db) == before, "a refused action changed the database"
+    **kwargs: Any,
+) -> AbstractContextManager[pytest.ExceptionInfo[CampusgateError]]:
+    """``tests.org.refused`` with the error class and the English words given positionally."""
+    return shared_refused(db, exit_code, en=en, error=error, **kwargs)
 
 
 def fire(db: Database, login: str, item_id: int | str, trigger: str, **params: Any) -> dict:
