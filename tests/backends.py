@@ -7,9 +7,12 @@ unreachable server is a failure.
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -43,3 +46,14 @@ def throwaway_pg_database(prefix: str) -> Iterator[str]:
         with auto.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def campusgate_command() -> list[str]:
+    """How to run the installed console script in a subprocess."""
+    script = Path(sys.executable).parent / "campusgate"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("campusgate")
+    if found:
+        return [found]
+    return [sys.executable, "-c", "from campusgate.cli import main; main()"]

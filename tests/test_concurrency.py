@@ -14,18 +14,16 @@ import json
 import multiprocessing as mp
 import os
 import queue as queue_module
-import shutil
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
 
 from models import Database, Item, ItemEvent
+from tests.backends import campusgate_command
 from tests.org import apply, filed, reviewed, set_quota, snapshot, state
 from workflow import audit, items
 from workflow.errors import CampusgateError, ConcurrentChange
@@ -225,16 +223,6 @@ def test_parallel_filing_never_exceeds_the_quota(db: Database, barrier: bool) ->
 # --------------------------------------------------------------------------- c. the CLI
 
 
-def _campusgate() -> list[str]:
-    script = Path(sys.executable).parent / "campusgate"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("campusgate")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "from campusgate.cli import main; main()"]
-
-
 def test_cli_processes_race_on_one_item(db: Database) -> None:
     item_id = apply(db)
     env = dict(os.environ)  # CAMPUSGATE_TODAY (autouse fixture) reaches the children
@@ -243,7 +231,7 @@ def test_cli_processes_race_on_one_item(db: Database) -> None:
     procs = [
         subprocess.Popen(
             [
-                *_campusgate(),
+                *campusgate_command(),
                 "--db",
                 db.url,
                 "--as",
@@ -297,7 +285,7 @@ def test_cli_processes_race_on_one_item(db: Database) -> None:
     _assert_audit_ok(db)
 
     verify = subprocess.run(
-        [*_campusgate(), "--db", db.url, "--as", "admin", "audit", "verify", "--json"],
+        [*campusgate_command(), "--db", db.url, "--as", "admin", "audit", "verify", "--json"],
         capture_output=True,
         text=True,
         env=env,

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from campusgate import migrations
 from models import Base, Database, ItemEvent
-from tests.backends import throwaway_pg_database
+from tests.backends import campusgate_command, throwaway_pg_database
 from tests.org import apply, build_org
 
 #: The tables of the first migration; later migrations may add more (compared to the models).
@@ -196,19 +194,9 @@ def test_models_match_the_migrated_schema(empty_db: Database) -> None:
 # --------------------------------------------------------------------------- the CLI
 
 
-def _campusgate() -> list[str]:
-    script = Path(sys.executable).parent / "campusgate"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("campusgate")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "from campusgate.cli import main; main()"]
-
-
 def _cli(cwd: Path, db: str, *args: str) -> dict[str, Any]:
     done = subprocess.run(
-        [*_campusgate(), "--db", db, *args, "--json"],
+        [*campusgate_command(), "--db", db, *args, "--json"],
         capture_output=True,
         text=True,
         cwd=cwd,
