@@ -502,7 +502,7 @@ def advance(
     codes: list[int] = []
     for item_id in item_ids:
         try:
-            view = items.fire(app.db, app.login, item_id, trigger, params)
+            view = items.fire(app.db, app.login, item_id, trigger, params, view=False)
             results.append({"id": view["id"], "ok": True, "state": view["state"], "error": None})
             codes.append(0)
         except Exception as exc:  # each id stands alone, an internal error included

@@ -64,13 +64,13 @@ class Item(Base):
     result: Mapped[str | None] = mapped_column(Text)
     linked_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
 
-    jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
-    department: Mapped[Department | None] = relationship(lazy="joined")
-    school: Mapped[School | None] = relationship(lazy="joined")
-    applied_by: Mapped[User] = relationship(foreign_keys=[applied_by_id], lazy="joined")
-    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id], lazy="joined")
-    ratified_by: Mapped[User | None] = relationship(foreign_keys=[ratified_by_id], lazy="joined")
-    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id], lazy="joined")
+    jurisdiction: Mapped[Jurisdiction] = relationship()
+    department: Mapped[Department | None] = relationship()
+    school: Mapped[School | None] = relationship()
+    applied_by: Mapped[User] = relationship(foreign_keys=[applied_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    ratified_by: Mapped[User | None] = relationship(foreign_keys=[ratified_by_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
 
     # The version read at load time goes into the UPDATE's WHERE; no row changed means
     # someone else wrote first (StaleDataError, exit 6). We set the new version ourselves.

@@ -16,7 +16,7 @@ class Jurisdiction(Base):
     level: Mapped[str] = mapped_column(String(16))  # province | city | county
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
 
-    parent: Mapped[Jurisdiction | None] = relationship(remote_side=[id], lazy="joined")
+    parent: Mapped[Jurisdiction | None] = relationship(remote_side=[id])
 
 
 class Department(Base):
@@ -26,7 +26,7 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
 
-    jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
+    jurisdiction: Mapped[Jurisdiction] = relationship()
 
 
 class School(Base):
@@ -36,7 +36,7 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
 
-    jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
+    jurisdiction: Mapped[Jurisdiction] = relationship()
 
 
 class User(Base):
@@ -49,8 +49,8 @@ class User(Base):
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
 
-    jurisdiction: Mapped[Jurisdiction] = relationship(lazy="joined")
-    department: Mapped[Department | None] = relationship(lazy="joined")
+    jurisdiction: Mapped[Jurisdiction] = relationship()
+    department: Mapped[Department | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="UserRole.role"
     )

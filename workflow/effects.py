@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from models import User
 from workflow.clock import now_utc
 
 if TYPE_CHECKING:
@@ -23,29 +22,24 @@ def apply_amendment(event: EventData) -> None:
         f.change(name, value)
 
 
-def _acting_user(f: Firing) -> User | None:
-    """The acting user's row (already in the session's identity map); None for jobs."""
-    return f.session.get(User, f.actor.user_id) if f.actor.user_id is not None else None
-
-
 def record_reviewer(event: EventData) -> None:
     f = _firing(event)
-    f.item.reviewed_by = _acting_user(f)
+    f.item.reviewed_by_id = f.actor.user_id
 
 
 def clear_review(event: EventData) -> None:
     """A returned application is reviewed (and, if emergency, ratified) afresh."""
     f = _firing(event)
-    f.item.reviewed_by = None
+    f.item.reviewed_by_id = None
     if f.item.ratified_by_id is not None:
-        f.item.ratified_by = None
+        f.item.ratified_by_id = None
         f.item.ratified_at = None
         f.changes["ratified"] = [True, False]
 
 
 def record_ratification(event: EventData) -> None:
     f = _firing(event)
-    f.item.ratified_by = _acting_user(f)
+    f.item.ratified_by_id = f.actor.user_id
     f.item.ratified_at = now_utc()
     f.changes["ratified_by"] = [None, f.actor.login]
 
@@ -55,9 +49,9 @@ def put_on_ledger(event: EventData) -> None:
     assert f.owner is not None
     f.change("standard", f.standard)
     f.change("deadline", f.deadline)
-    old_owner = f.item.owner.login if f.item.owner is not None else None
     if f.item.owner_id != f.owner.id:
-        f.item.owner = f.owner
+        old_owner = f.item.owner.login if f.item.owner is not None else None
+        f.item.owner_id = f.owner.id
         f.changes["owner"] = [old_owner, f.owner.login]
 
 

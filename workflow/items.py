@@ -8,16 +8,16 @@ its audit event together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from models import Database, Department, Evaluation, Item, ItemEvent, School
+from models import Database, Department, Evaluation, Item, ItemEvent, School, User
 from workflow import audit, validate
 from workflow.clock import now_utc
 from workflow.clock import today as clock_today
@@ -94,12 +94,15 @@ class Params:
 # --------------------------------------------------------------------------- transactions
 
 
-def _load_item(session: Session, item_id: int | str) -> Item:
+def _item_key(item_id: int | str) -> int:
     try:
-        key = int(item_id)
+        return int(item_id)
     except (TypeError, ValueError):
         raise InvalidInput("invalid_id", value=item_id) from None
-    item = session.get(Item, key)
+
+
+def _load_item(session: Session, item_id: int | str) -> Item:
+    item = session.get(Item, _item_key(item_id))
     if item is None:
         raise NotFound("no_item", id=item_id)
     return item
@@ -111,8 +114,11 @@ def changing_item(
 ) -> Iterator[tuple[Session, Item]]:
     """Snapshot ``item_id``'s version, then yield it inside a write transaction; if it moved
     in between (someone else wrote first), nothing is written and exit 6 follows."""
+    key = _item_key(item_id)
     with db.read() as session:
-        seen = _load_item(session, item_id).version
+        seen = session.scalar(select(Item.version).where(Item.id == key))
+    if seen is None:
+        raise NotFound("no_item", id=item_id)
     if before_write is not None:
         before_write()
     try:
@@ -269,8 +275,10 @@ def fire(
     today: date | None = None,
     actor: Actor | None = None,
     before_write: Callable[[], None] | None = None,
+    view: bool = True,
 ) -> dict[str, Any]:
-    """Fire ``trigger`` on one item in its own transaction; return the item's view.
+    """Fire ``trigger`` on one item in its own transaction; return the item's view (with
+    ``view=False`` only its ``id``, ``state`` and ``version``, which costs no extra query).
 
     ``today`` makes the rules act as of that date (jobs run for a date, drills); the event
     then names it as ``as_of`` beside its real timestamp.
@@ -286,6 +294,8 @@ def fire(
         acting = actor or load_actor(session, login)
         tree = Tree.load(session)
         transition(session, acting, item, trigger, clean, tree, today=today)
+        if not view:
+            return {"id": item.id, "state": item.state, "version": item.version}
         return item_view(session, item, acting, tree)
 
 
@@ -440,7 +450,9 @@ def list_items(
             query = query.where(Item.state == state)
         if year_value is not None:
             query = query.where(Item.year == year_value)
-        return [item_view(session, item, actor, tree) for item in session.scalars(query)]
+        found = list(session.scalars(query))
+        names = Names(session, found)
+        return [item_view(session, item, actor, tree, names) for item in found]
 
 
 def show_item(db: Database, login: str, item_id: int | str) -> dict[str, Any]:
@@ -492,22 +504,63 @@ def sees_reporter(actor: Actor, item: Item) -> bool:
     )
 
 
-def item_view(session: Session, item: Item, actor: Actor, tree: Tree) -> dict[str, Any]:
+class Names:
+    """The logins and names item views show: one query for any number of items."""
+
+    def __init__(self, session: Session, items: Iterable[Item]) -> None:
+        items = list(items)
+        wanted = {
+            "user": {
+                uid
+                for it in items
+                for uid in (it.applied_by_id, it.reviewed_by_id, it.ratified_by_id, it.owner_id)
+                if uid is not None
+            },
+            "department": {it.department_id for it in items if it.department_id is not None},
+            "school": {it.school_id for it in items if it.school_id is not None},
+        }
+        parts = [
+            select(literal(table), key, value).where(key.in_(wanted[table]))
+            for table, key, value in (
+                ("user", User.id, User.login),
+                ("department", Department.id, Department.name),
+                ("school", School.id, School.name),
+            )
+            if wanted[table]
+        ]
+        found: dict[str, dict[int, str]] = {"user": {}, "department": {}, "school": {}}
+        if parts:
+            for table, key, value in session.execute(union_all(*parts)):
+                found[table][key] = value
+        self.logins, self.departments, self.schools = (
+            found["user"],
+            found["department"],
+            found["school"],
+        )
+
+    def login(self, user_id: int | None) -> str | None:
+        return self.logins.get(user_id) if user_id is not None else None
+
+
+def item_view(
+    session: Session, item: Item, actor: Actor, tree: Tree, names: Names | None = None
+) -> dict[str, Any]:
     """The JSON shape of an item (SPEC §7), as ``actor`` may see it."""
+    names = names or Names(session, [item])
     view: dict[str, Any] = {
         "id": item.id,
         "kind": item.kind,
         "state": item.state,
         "year": item.year,
         "jurisdiction": tree.name(item.jurisdiction_id),
-        "department": item.department.name if item.department else None,
+        "department": names.departments.get(item.department_id) if item.department_id else None,
         "basis_kind": item.basis_kind,
         "basis_docs": list(item.basis_docs or []),
         "deadline": item.deadline.isoformat() if item.deadline else None,
-        "owner": item.owner.login if item.owner else None,
+        "owner": names.login(item.owner_id),
         "version": item.version,
-        "applied_by": item.applied_by.login if item.applied_by else None,
-        "reviewed_by": item.reviewed_by.login if item.reviewed_by else None,
+        "applied_by": names.login(item.applied_by_id),
+        "reviewed_by": names.login(item.reviewed_by_id),
         "created_at": item.created_at.isoformat().replace("+00:00", "Z"),
         "updated_at": item.updated_at.isoformat().replace("+00:00", "Z"),
     }
@@ -521,14 +574,14 @@ def item_view(session: Session, item: Item, actor: Actor, tree: Tree) -> dict[st
             place=item.place,
             content=item.content,
             teacher_hours=item.teacher_hours,
-            ratified_by=item.ratified_by.login if item.ratified_by else None,
+            ratified_by=names.login(item.ratified_by_id),
         )
     else:
         view.update(
             summary=item.summary,
             source=item.source,
             aspect=item.aspect,
-            school=item.school.name if item.school else None,
+            school=names.schools.get(item.school_id) if item.school_id else None,
             standard=item.standard,
             result=item.result,
             linked_item=item.linked_item_id,

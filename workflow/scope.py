@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from models import Jurisdiction, User
 from workflow.errors import NotFound, PermissionDenied
@@ -48,7 +48,8 @@ def load_user(session: Session, login: str) -> User:
 
 def load_actor(session: Session, login: str) -> Actor:
     """The acting user; unknown, the message says how to act as someone (exit 3)."""
-    user = session.scalar(select(User).where(User.login == login))
+    query = select(User).options(joinedload(User.role_rows)).where(User.login == login)
+    user = session.execute(query).unique().scalar_one_or_none()
     if user is None:
         raise NotFound("no_acting_user", login=login)
     return Actor.of(user)
