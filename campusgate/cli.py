@@ -170,9 +170,27 @@ def cli(
     ctx.obj = App(db, login, config, lang, debug)
 
 
+def _encodable(arg: str) -> bool:
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: usage errors honour ``--json`` and exit 2."""
     args = sys.argv[1:] if argv is None else argv
+    if not all(_encodable(a) for a in args):  # bytes the terminal could not decode
+        from workflow.messages import render
+
+        lang = "en" if os.environ.get("CAMPUSGATE_LANG") == "en" or "en" in args else "zh"
+        message = render("undecodable", lang, field="argv")
+        if "--json" in args:
+            click.echo(_error_payload("undecodable", message, EXIT_USAGE))
+        else:
+            click.echo(("错误：" if lang == "zh" else "error: ") + message, err=True)
+        sys.exit(EXIT_USAGE)
     try:
         code = cli.main(args=args, prog_name="campusgate", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -527,7 +527,7 @@ def advance(
 
 
 def _as_id(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+    return int(value) if value.isascii() and value.isdigit() else value
 
 
 @command(cli, "evaluate")

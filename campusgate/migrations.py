@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 
 from alembic import command
 from models import Database
+from workflow.errors import InvalidInput
 
 #: ``alembic/`` of the source tree, shipped in the package through this symlink.
 SCRIPTS = Path(__file__).parent / "alembic_scripts"
@@ -33,10 +37,21 @@ def head() -> str | None:
 
 
 def upgrade(db: Database, revision: str = "head") -> str | None:
-    command.upgrade(_config(db), revision)
+    with _known(revision):
+        command.upgrade(_config(db), revision)
     return current(db)
 
 
 def downgrade(db: Database, revision: str) -> str | None:
-    command.downgrade(_config(db), revision)
+    with _known(revision):
+        command.downgrade(_config(db), revision)
     return current(db)
+
+
+@contextmanager
+def _known(revision: str) -> Iterator[None]:
+    """An unknown or unreachable revision is invalid input (exit 2), not an internal error."""
+    try:
+        yield
+    except CommandError as exc:
+        raise InvalidInput("unknown_revision", revision=revision, detail=str(exc)) from None

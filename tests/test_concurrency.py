@@ -397,3 +397,60 @@ def test_loser_blocked_behind_an_uncommitted_winner_writes_nothing(db: Database)
         ("revoke", "zhao.lei"),
     ]
     _assert_audit_ok(db)
+
+
+def test_reinstate_waits_for_a_clue_being_linked_to_the_item(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPEC §3.1: reinstate is refused while a linked rectification item is open, also when
+    that item is being added at the same moment. The clue's transaction locks the item; the
+    reinstate waits for it, then sees the open item and is refused."""
+    set_quota(db, 5, year=2026)
+    item_id = filed(db, year=2026)
+    items.fire(db, "zhao.lei", item_id, "publish")
+    items.fire(db, "zhao.lei", item_id, "suspend", Params(reason="效果不佳"))
+
+    inside, release = threading.Event(), threading.Event()
+    original = audit.record
+
+    def record_and_hold(session: Any, item: Item, **kw: Any) -> Any:
+        event = original(session, item, **kw)
+        if kw.get("trigger") == "clue":  # hold the clue's transaction open
+            inside.set()
+            release.wait(30)
+        return event
+
+    monkeypatch.setattr(audit, "record", record_and_hold)
+    outcome: dict[str, Any] = {}
+
+    def link() -> None:
+        outcome["clue"] = items.add_clue(
+            db,
+            "wang.fang",
+            jurisdiction="鹤壁市",
+            source="evaluation",
+            aspect="social-affairs",
+            summary="评估发现问题",
+            linked_item=item_id,
+        )["id"]
+
+    def reinstate() -> None:
+        try:
+            items.fire(db, "zhao.lei", item_id, "reinstate", Params(reason="已整改"))
+            outcome["reinstate"] = 0
+        except CampusgateError as exc:
+            outcome["reinstate"] = (exc.exit_code, exc.code)
+
+    linking = threading.Thread(target=link)
+    linking.start()
+    assert inside.wait(30)
+    reinstating = threading.Thread(target=reinstate)
+    reinstating.start()
+    time.sleep(1.0)
+    assert reinstating.is_alive(), "reinstate did not wait for the clue's transaction"
+    release.set()
+    linking.join(30)
+    reinstating.join(30)
+    assert outcome["reinstate"] == (5, "linked_open")
+    assert state(db, item_id) == "suspended"
+    _assert_audit_ok(db)

@@ -112,17 +112,15 @@ def load_settings(config: str | None = None, db: str | None = None) -> Settings:
             raise InvalidInput("config_invalid", path=str(path), detail="file not found") from None
         except tomllib.TOMLDecodeError as exc:
             raise InvalidInput("config_invalid", path=str(path), detail=str(exc)) from None
-    url = (
-        db
-        or os.environ.get("CAMPUSGATE_DB")
-        or data.get("database", {}).get("url")
-        or default_database_url()
-    )
+    where = path or Path("campusgate.toml")
+    database = data.get("database", {})
+    if not isinstance(database, dict) or not isinstance(database.get("url", ""), str):
+        raise InvalidInput("config_invalid", path=str(where), detail="[database] url")
+    url = db or os.environ.get("CAMPUSGATE_DB") or database.get("url") or default_database_url()
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     elif "://" not in url:
         Path(url).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-    where = path or Path("campusgate.toml")
     return Settings(
         database_url=url,
         source=str(path) if path else None,

@@ -18,15 +18,17 @@ if TYPE_CHECKING:
     from transitions import EventData
 
     from workflow.firing import Firing
+    from workflow.scope import Tree
 
 
-#: Guards that look at nothing but the item itself: ``actions`` leaves out what they refuse.
-ITEM_ONLY = frozenset({"check_basis", "check_emergency", "check_not_ratified"})
+#: Guards that look at nothing but the item and the jurisdiction tree: ``actions`` leaves out
+#: what they refuse (quota, dates and the like are only known when firing).
+ITEM_ONLY = frozenset({"check_basis", "check_emergency", "check_not_ratified", "check_ratified"})
 
 
-def item_allows(guard_names: tuple[str, ...], item: Item) -> bool:
+def item_allows(guard_names: tuple[str, ...], item: Item, tree: Tree) -> bool:
     """Whether the item-only guards among ``guard_names`` let ``item`` through."""
-    probe = SimpleNamespace(model=SimpleNamespace(item=item))
+    probe = SimpleNamespace(model=SimpleNamespace(item=item, tree=tree))
     for name in guard_names:
         if name in ITEM_ONLY:
             try:
@@ -73,8 +75,9 @@ def check_emergency(event: EventData) -> bool:
 
 def check_not_ratified(event: EventData) -> bool:
     item = _firing(event).item
-    if item.ratified_by is not None:
-        raise GuardRefused("already_ratified", id=item.id, by=item.ratified_by.login)
+    if item.ratified_by_id is not None:
+        by = item.ratified_by.login if item.ratified_by is not None else item.ratified_by_id
+        raise GuardRefused("already_ratified", id=item.id, by=by)
     return True
 
 
@@ -111,6 +114,8 @@ def check_publish_year(event: EventData) -> bool:
 
 def check_no_open_rectification(event: EventData) -> bool:
     f = _firing(event)
+    # the item's row lock orders this against `clue add --link` of the same item
+    f.session.execute(select(Item.id).where(Item.id == f.item.id).with_for_update())
     open_one = f.session.scalar(
         select(Item.id)
         .where(

@@ -95,10 +95,13 @@ class Params:
 
 
 def _item_key(item_id: int | str) -> int:
-    try:
-        return int(item_id)
-    except (TypeError, ValueError):
-        raise InvalidInput("invalid_id", value=item_id) from None
+    text = str(item_id).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise InvalidInput("invalid_id", value=item_id)
+    key = int(text)
+    if key > validate.MAX_INT:  # no such id can exist
+        raise NotFound("no_item", id=item_id)
+    return key
 
 
 def _load_item(session: Session, item_id: int | str) -> Item:
@@ -233,6 +236,8 @@ def add_clue(
         jid = tree.resolve(validate.text("jurisdiction", jurisdiction, required=True) or "")
         found_school = _school(session, school_name) if school_name else None
         linked = _load_item(session, linked_item) if linked_item is not None else None
+        if linked is not None:  # ordered against a concurrent reinstate of that item
+            session.execute(select(Item.id).where(Item.id == linked.id).with_for_update())
         if not holds(actor, "reviewer", jid):
             raise PermissionDenied(
                 "not_permitted_clue", actor=actor.login, jurisdiction=tree.name(jid)
@@ -640,16 +645,16 @@ def _hours(value: float | str | None) -> float | None:
     try:
         hours = float(value)
     except (TypeError, ValueError):
-        raise InvalidInput("invalid_number", field="teacher_hours", value=value) from None
+        raise InvalidInput("invalid_hours", field="teacher_hours", value=value) from None
     if not 0 <= hours <= 10_000:
-        raise InvalidInput("invalid_number", field="teacher_hours", value=value)
+        raise InvalidInput("invalid_hours", field="teacher_hours", value=value)
     return hours
 
 
 def _named(session: Session, model: type[_Placed], name: str, missing: str) -> _Placed:
     """A department or school by its name (or id), else ``NotFound(missing)``."""
     row = session.scalar(select(model).where(model.name == name))
-    if row is None and name.isdigit():
+    if row is None and name.isascii() and name.isdigit() and int(name) <= validate.MAX_INT:
         row = session.get(model, int(name))
     if row is None:
         raise NotFound(missing, name=name)

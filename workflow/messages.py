@@ -23,6 +23,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} 应为非负整数，收到 “{value}”",
         "{field} must be a non-negative integer, got '{value}'",
     ),
+    "undecodable": (
+        "{field} 含有无法识别的字符（请检查终端编码是否为 UTF-8）",
+        "{field} holds undecodable bytes (is the terminal UTF-8?)",
+    ),
+    "number_too_large": (
+        "{field} 最大为 {maximum}，收到 “{value}”",
+        "{field} must be at most {maximum}, got '{value}'",
+    ),
+    "invalid_hours": (
+        "{field} 应为 0 到 10000 之间的数，收到 “{value}”",
+        "{field} must be a number from 0 to 10000, got '{value}'",
+    ),
+    "unknown_revision": (
+        "没有迁移版本 “{revision}”：{detail}",
+        "no migration revision '{revision}': {detail}",
+    ),
+    "bootstrap_needs_admin": (
+        "首次建立组织时必须至少有一名管理员（admin），否则之后无人能维护组织",
+        "the first organisation must include an admin user, or nobody could change it afterwards",
+    ),
     "invalid_type": ("{field} 应为文字，收到 {value}", "{field} must be text, got {value}"),
     "number_too_small": (
         "{field} 至少为 {minimum}，收到 “{value}”",

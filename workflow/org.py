@@ -42,6 +42,12 @@ def _organising(db: Database, login: str) -> Iterator[Session]:
         yield session
         if not bootstrapping:
             _require_admin(session, login)
+        else:
+            session.flush()
+            if session.scalar(select(func.count()).select_from(User)) and not session.scalar(
+                select(func.count()).select_from(UserRole).where(UserRole.role == "admin")
+            ):
+                raise InvalidInput("bootstrap_needs_admin")
 
 
 class _Tally:
@@ -106,8 +112,10 @@ def _user(
     login = validate.text("login", login, required=True) or ""
     if isinstance(roles, str):  # `roles = "reviewer"` means one role
         roles = [roles]
-    if not isinstance(roles, list | tuple) or not roles:
+    if not roles:
         raise InvalidInput("missing_field", field="role")
+    if not isinstance(roles, list | tuple):
+        raise InvalidInput("invalid_type", field="roles", value=repr(roles))
     for role in roles:
         validate.choice("role", role, ROLES)
     department = validate.text("department", department)
@@ -130,6 +138,9 @@ def _user(
         dept_id = dept.id
     wanted = sorted(set(roles))
     row = session.scalar(select(User).where(User.login == login))
+    if row is not None:  # what is not given stays as it was
+        email = email if email is not None else row.email
+        display = validate.text("name", name) or row.name
     if row is None:
         user = User(
             login=login, name=display, email=email, jurisdiction_id=jid, department_id=dept_id
@@ -202,7 +213,7 @@ def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
                 lambda e: _user(
                     session,
                     e["login"],
-                    list(e.get("roles", [])),
+                    e.get("roles"),
                     e["jurisdiction"],
                     e.get("department"),
                     e.get("email"),

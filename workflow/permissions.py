@@ -83,9 +83,14 @@ def check_permission(
         if broken:
             raise PermissionDenied(broken, **ctx)
         return admitted[0]
-    if here or not any(admits(r, actor, item, tree) for r in rows):
+    elsewhere = [r for r in rows if admits(r, actor, item, tree)]
+    if here or not elsewhere:
         who = tuple(dict.fromkeys(name for r in (here or rows) for name in r.who))
         raise PermissionDenied("not_permitted", who=who, **ctx)
+    # separation of duties is permission too, and decides before the state (SPEC §7)
+    rules = [separated(r, actor, item) for r in elsewhere]
+    if all(rules):
+        raise PermissionDenied(rules[0] or "not_permitted", **ctx)
     raise TransitionNotAllowed("state_refused", **ctx)
 
 
@@ -98,7 +103,7 @@ def available(spec: KindSpec, actor: Actor, item: Item, tree: Tree) -> list[str]
             if (
                 admits(row, actor, item, tree)
                 and separated(row, actor, item) is None
-                and item_allows(row.guards, item)
+                and item_allows(row.guards, item, tree)
             ):
                 found.append(trigger)
                 break

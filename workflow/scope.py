@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from models import Jurisdiction, User
-from workflow.errors import NotFound, PermissionDenied
+from workflow.errors import InvalidInput, NotFound, PermissionDenied
+from workflow.validate import encodable
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def load_user(session: Session, login: str) -> User:
 
 def load_actor(session: Session, login: str) -> Actor:
     """The acting user; unknown, the message says how to act as someone (exit 3)."""
+    if not encodable(login):
+        raise InvalidInput("undecodable", field="--as")
     query = select(User).options(joinedload(User.role_rows)).where(User.login == login)
     user = session.execute(query).unique().scalar_one_or_none()
     if user is None:
@@ -106,7 +109,7 @@ class Tree:
     def resolve(self, name_or_id: str) -> int:
         if name_or_id in self.by_name:
             return self.by_name[name_or_id]
-        if name_or_id.isdigit() and int(name_or_id) in self.names:
+        if name_or_id.isascii() and name_or_id.isdigit() and int(name_or_id) in self.names:
             return int(name_or_id)
         raise NotFound("no_jurisdiction", name=name_or_id)
 

@@ -15,6 +15,9 @@ from workflow.errors import InvalidInput
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202e\ufeff]")
 
+#: the largest integer a column holds on every backend (PostgreSQL ``integer``)
+MAX_INT = 2**31 - 1
+
 #: column limits (characters)
 LIMITS = {
     "title": 200,
@@ -46,6 +49,8 @@ def text(
         return None
     if not isinstance(value, str):
         raise InvalidInput("invalid_type", field=field, value=repr(value))
+    if not encodable(value):
+        raise InvalidInput("undecodable", field=field)
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         if required:
@@ -60,6 +65,15 @@ def text(
     if len(value) > limit:
         raise InvalidInput("too_long", field=field, limit=limit)
     return value
+
+
+def encodable(value: str) -> bool:
+    """False for text holding undecodable bytes (lone surrogates from a bad terminal)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def texts(field: str, values: Iterable[str] | None, *, required: bool = False) -> list[str]:
@@ -78,6 +92,8 @@ def choice(
         if required:
             raise InvalidInput("missing_field", field=field)
         return None
+    if not isinstance(value, str):
+        raise InvalidInput("invalid_type", field=field, value=repr(value))
     if value not in choices:
         raise InvalidInput("invalid_choice", field=field, value=value, choices=", ".join(choices))
     return value
@@ -103,6 +119,8 @@ def count(field: str, value: str | int | None, *, minimum: int = 0) -> int | Non
         raise InvalidInput("invalid_number", field=field, value=value) from None
     if number < minimum:
         raise InvalidInput("number_too_small", field=field, value=value, minimum=minimum)
+    if number > MAX_INT:
+        raise InvalidInput("number_too_large", field=field, value=value, maximum=MAX_INT)
     return number
 
 

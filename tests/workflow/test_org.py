@@ -102,12 +102,16 @@ def test_anyone_bootstraps_an_empty_database_then_only_admins(empty_db):
     assert org.add_jurisdiction(db, "root", COUNTY, "county", CITY) == "created"
 
 
-def test_the_first_user_may_be_anyone_but_then_the_door_is_shut(empty_db):
+def test_the_first_user_must_be_an_admin_and_then_the_door_is_shut(empty_db):
     db = empty_db
     org.add_jurisdiction(db, "x", PROVINCE, "province", None)
-    org.add_user(db, "x", new_login="he.jun", roles=["approver"], jurisdiction=PROVINCE)
+    # a first user who is no admin would leave nobody able to organise
+    with refused(db, 2, en=("admin",), zh=("管理员",), code="bootstrap_needs_admin"):
+        org.add_user(db, "x", new_login="he.jun", roles=["approver"], jurisdiction=PROVINCE)
+    org.add_user(db, "x", new_login="boss", roles=["admin"], jurisdiction=PROVINCE)
+    org.add_user(db, "boss", new_login="he.jun", roles=["approver"], jurisdiction=PROVINCE)
     with refused(db, 4, en=("admin",)):
-        org.add_user(db, "he.jun", new_login="boss", roles=["admin"], jurisdiction=PROVINCE)
+        org.add_user(db, "he.jun", new_login="boss2", roles=["admin"], jurisdiction=PROVINCE)
     with refused(db, 3, en=("x",)):
         org.set_quota(db, "x", jurisdiction=PROVINCE, year=2027, max_items=1)
 
@@ -412,10 +416,17 @@ def test_load_rejects_values_of_the_wrong_type(db, tmp_path):
     for text, named in [
         ('[[jurisdiction]]\nname = 123\nlevel = "province"\n', "[[jurisdiction]] #1"),
         ('jurisdiction = ["河北省"]\n', "[[jurisdiction]] #1"),  # a string for a table
-        ('[[user]]\nlogin = "x"\nroles = "reviewer"\njurisdiction = "鹤壁市"\n', "[[user]] #1"),
+        ('[[user]]\nlogin = "x"\nroles = 5\njurisdiction = "鹤壁市"\n', "[[user]] #1"),
+        ('[[jurisdiction]]\nname = "x"\nlevel = ["province"]\n', "[[jurisdiction]] #1"),
     ]:
         with refused(db, 2, en=(named,)):
             org.load(db, "admin", write(tmp_path, text))
+
+
+def test_load_takes_a_single_role_as_a_string(db, tmp_path):
+    text = '[[user]]\nlogin = "x"\nroles = "reviewer"\njurisdiction = "鹤壁市"\n'
+    assert org.load(db, "admin", write(tmp_path, text))["created"] == 1
+    assert org.load(db, "admin", write(tmp_path, text))["unchanged"] == 1
 
 
 def test_load_rejects_a_number_for_a_jurisdiction(db, tmp_path):
