@@ -170,18 +170,12 @@ def cli(
     ctx.obj = App(db, login, config, lang, debug)
 
 
-def _encodable(arg: str) -> bool:
-    try:
-        arg.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: usage errors honour ``--json`` and exit 2."""
     args = sys.argv[1:] if argv is None else argv
-    if not all(_encodable(a) for a in args):  # bytes the terminal could not decode
+    from workflow.validate import encodable
+
+    if not all(encodable(a) for a in args):  # bytes the terminal could not decode
         from workflow.messages import render
 
         lang = "en" if os.environ.get("CAMPUSGATE_LANG") == "en" or "en" in args else "zh"
