@@ -65,6 +65,11 @@ class App:
 pass_app = click.make_pass_decorator(App)
 
 
+def error_line(lang: str, message: str) -> None:
+    """A refusal as one line on stderr, in the reader's language."""
+    click.echo(("错误：" if lang == "zh" else "error: ") + message, err=True)
+
+
 def _json_dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
@@ -117,7 +122,7 @@ def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Calla
                 if as_json:
                     click.echo(_error_payload(err_code, message, exit_code))
                 else:
-                    click.echo(("错误：" if app.lang == "zh" else "error: ") + message, err=True)
+                    error_line(app.lang, message)
                 ctx.exit(exit_code)
             ctx.exit(code or 0)
 
@@ -183,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
         if "--json" in args:
             click.echo(_error_payload("undecodable", message, EXIT_USAGE))
         else:
-            click.echo(("错误：" if lang == "zh" else "error: ") + message, err=True)
+            error_line(lang, message)
         sys.exit(EXIT_USAGE)
     try:
         code = cli.main(args=args, prog_name="campusgate", standalone_mode=False)

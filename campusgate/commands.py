@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from campusgate.cli import App, cli, command, emit
+from campusgate.cli import App, cli, command, emit, error_line
 
 # --------------------------------------------------------------------------- db
 
@@ -447,6 +447,10 @@ def item_edit(app: App, item_id: str, **fields: Any) -> None:
     emit(app, view, app.t("amended", id=view["id"], version=view["version"]))
 
 
+#: How a needed parameter is given, where it is not an option of ``advance``.
+_OPTION = {"amendment": "item edit ID --FIELD VALUE"}
+
+
 def _trigger_table() -> str:
     """The triggers of both kinds, from the transition tables themselves."""
     from workflow.kinds import TABLES
@@ -455,7 +459,9 @@ def _trigger_table() -> str:
     for kind, table in TABLES.items():
         lines.append(f"  {kind}:")
         for row in table:
-            needs = f"; --{', --'.join(row.needs)}" if row.needs else ""
+            needs = (
+                "; " + ", ".join(_OPTION.get(n, f"--{n}") for n in row.needs) if row.needs else ""
+            )
             lines.append(
                 f"    {row.trigger:<10}{'|'.join(row.source)} -> {row.dest}: "
                 f"{', '.join(row.who)}{needs}"
@@ -517,9 +523,7 @@ def advance(
             if r["ok"]:
                 click.echo(app.t("advanced", id=r["id"], trigger=trigger, state=r["state"]))
             else:
-                click.echo(
-                    ("错误：" if app.lang == "zh" else "error: ") + r["error"]["message"], err=True
-                )
+                error_line(app.lang, r["error"]["message"])
         click.echo(app.t("advance_summary", ok=codes.count(0), total=len(codes)))
 
     emit(app, {"results": results}, human)
@@ -583,7 +587,7 @@ def audit_verify(app: App) -> int:
     if app.as_json:  # type: ignore[attr-defined]
         emit(app, data)
     else:
-        click.echo(("错误：" if app.lang == "zh" else "error: ") + message, err=True)
+        error_line(app.lang, message)
     return 5
 
 

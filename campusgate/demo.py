@@ -31,7 +31,7 @@ from models import Database, User
 from workflow import audit, items, org
 from workflow.errors import CampusgateError
 from workflow.items import Params
-from workflow.kinds import BASIS_KINDS, STATES
+from workflow.kinds import BASIS_KINDS, FILING_PRIORITY, STATES
 from workflow.messages import label
 
 YEAR = 2027
@@ -430,10 +430,9 @@ def _year_end_review(story: Story) -> None:
     )
     story.fire(CITY_REVIEWER, "drowning", "review", "2026-11-26")
     # 2026-12-18: filing (集中审批、备案) in priority order: law, joint, unified; then earliest
-    order = {"law": 0, "joint": 1, "unified": 2, "emergency": 3}
     pending = sorted(
         (k for k, _, _, f in APPLICATIONS if k != "civility"),
-        key=lambda k: (order[_fields(k)["basis_kind"]], story.ids[k]),
+        key=lambda k: (FILING_PRIORITY[_fields(k)["basis_kind"]], story.ids[k]),
     )
     for key in pending:
         jurisdiction = _jurisdiction_of(key)

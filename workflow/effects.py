@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from workflow.clock import now_utc
+from workflow.errors import InvalidInput
 
 if TYPE_CHECKING:
     from transitions import EventData
@@ -20,6 +21,8 @@ def apply_amendment(event: EventData) -> None:
     f = _firing(event)
     for name, value in f.amendment.items():
         f.change(name, value)
+    if not f.changes:  # every field given already had that value
+        raise InvalidInput("nothing_to_amend")
 
 
 def record_reviewer(event: EventData) -> None:

@@ -44,8 +44,8 @@ from workflow.kinds import (
     SUSPENDED,
     WHITELIST,
     all_triggers,
-    common_needs,
     kind_spec,
+    needs,
 )
 from workflow.permissions import available, check_permission, holds
 from workflow.scope import (
@@ -88,7 +88,7 @@ class Params:
     amendment: dict[str, Any] = field(default_factory=dict)
 
     def given(self, name: str) -> bool:
-        return getattr(self, name) not in (None, "")
+        return bool(getattr(self, name))
 
 
 # --------------------------------------------------------------------------- transactions
@@ -292,9 +292,7 @@ def fire(
     if trigger not in all_triggers():
         raise InvalidInput("unknown_trigger", trigger=trigger, choices=", ".join(all_triggers()))
     clean = _clean_params(params)
-    _require(trigger, clean, common_needs(trigger))
-    if trigger == "amend" and not clean.amendment:
-        raise InvalidInput("nothing_to_amend")
+    _require(trigger, clean, needs(trigger))
     with changing_item(db, item_id, before_write) as (session, item):
         acting = actor or load_actor(session, login)
         tree = Tree.load(session)
@@ -323,8 +321,8 @@ def transition(
             trigger=trigger,
             choices=", ".join(spec.triggers),
         )
-    kind_needs = set.intersection(*(set(r.needs) for r in spec.rows(trigger)))
-    _require(trigger, params, tuple(kind_needs))
+    kind_needs = needs(trigger, item.kind)
+    _require(trigger, params, kind_needs)
     owner = load_user(session, params.owner) if "owner" in kind_needs and params.owner else None
     check_permission(spec, trigger, actor, item, tree)
     firing = Firing(
@@ -345,8 +343,6 @@ def transition(
     from_state = item.state
     if not spec.machine.events[trigger].trigger(firing):
         raise TransitionNotAllowed("state_refused", id=item.id, trigger=trigger, state=item.state)
-    if trigger == "amend" and not firing.changes:
-        raise InvalidInput("nothing_to_amend")
     item.state = firing.state
     return audit.record(
         session,
@@ -600,12 +596,15 @@ def item_view(
 # --------------------------------------------------------------------------- helpers
 
 
-def _require(trigger: str, params: Params, needs: tuple[str, ...]) -> None:
-    for name in needs:
+#: The message of a missing parameter, where it is not the general one.
+_MISSING = {"reason": "reason_required", "amendment": "nothing_to_amend"}
+
+
+def _require(trigger: str, params: Params, wanted: tuple[str, ...]) -> None:
+    for name in wanted:
         if not params.given(name):
-            if name == "reason":
-                raise InvalidInput("reason_required", trigger=trigger)
-            raise InvalidInput("param_required", trigger=trigger, param=f"--{name}")
+            code = _MISSING.get(name, "param_required")
+            raise InvalidInput(code, trigger=trigger, param=f"--{name}")
 
 
 def _clean_amendment(changes: dict[str, Any]) -> dict[str, Any]:

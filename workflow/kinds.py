@@ -33,7 +33,9 @@ WHITELIST = "whitelist"
 RECTIFICATION = "rectification"
 KINDS = (WHITELIST, RECTIFICATION)
 
+#: Admission standards (SPEC §4.2), in the order centralised filing takes them (SPEC §6).
 BASIS_KINDS = ("law", "joint", "unified", "emergency")
+FILING_PRIORITY = {kind: rank for rank, kind in enumerate(BASIS_KINDS)}
 ASPECTS = ("inspections", "social-affairs", "paperwork", "forms", "secondment", "duty", "formalism")
 SOURCES = ("hotline", "mailbox", "school", "teacher", "inspection", "evaluation")
 ROLES = ("applicant", "reviewer", "approver", "admin")
@@ -41,8 +43,9 @@ LEVELS = ("province", "city", "county")
 RATINGS = ("good", "adequate", "poor")
 OUTCOMES = ("keep", "suspend", "rectify", "revoke", "retire")
 
-#: The parameters a trigger can take, besides the item.
-PARAMS = ("reason", "standard", "deadline", "owner", "result")
+#: The parameters a trigger can take, besides the item (``amendment``: the fields ``item
+#: edit`` changes).
+PARAMS = ("reason", "standard", "deadline", "owner", "result", "amendment")
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,8 @@ LIVE = (SUBMITTED, REVIEWED, FILED, PUBLISHED, SUSPENDED)
 
 # fmt: off
 WHITELIST_TABLE: tuple[Transition, ...] = (
-    T("amend",     SUBMITTED, SUBMITTED, who="own-applicant", guards=("check_amendment",),
-      effects=("apply_amendment",)),
+    T("amend",     SUBMITTED, SUBMITTED, who="own-applicant", needs=("amendment",),
+      guards=("check_amendment",), effects=("apply_amendment",)),
     T("review",    SUBMITTED, REVIEWED,  who="reviewer",      guards=("check_basis",),
       effects=("record_reviewer",), apart_from=("applicant",)),
     T("return",    REVIEWED,  SUBMITTED, who="reviewer",      needs=("reason",),
@@ -171,9 +174,10 @@ def all_triggers() -> tuple[str, ...]:
     return tuple(dict.fromkeys(t.trigger for k in KINDS for t in TABLES[k]))
 
 
-def common_needs(trigger: str) -> tuple[str, ...]:
-    """Parameters every row of ``trigger`` needs, in every kind: checkable before loading."""
-    rows = [t for k in KINDS for t in TABLES[k] if t.trigger == trigger]
+def needs(trigger: str, kind: str | None = None) -> tuple[str, ...]:
+    """Parameters every row of ``trigger`` needs, in ``kind`` or (``None``) in every kind,
+    which can then be checked before the item is loaded."""
+    rows = [t for k in ((kind,) if kind else KINDS) for t in TABLES[k] if t.trigger == trigger]
     if not rows:
         return ()
     common = set(rows[0].needs).intersection(*(set(r.needs) for r in rows[1:]))

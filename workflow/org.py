@@ -325,10 +325,14 @@ def show_quotas(
             jid = readable_jurisdiction(actor, jurisdiction, tree)
             query = query.where(Quota.jurisdiction_id == jid)
         readable = readable_jurisdictions(actor, tree)
-        return [
-            _quota_view(tree, row, quotas.used(session, row.jurisdiction_id, row.year))
+        rows = [
+            row
             for row in session.scalars(query)
             if readable is None or row.jurisdiction_id in readable
+        ]
+        taken = quotas.used_by(session, [(row.jurisdiction_id, row.year) for row in rows])
+        return [
+            _quota_view(tree, row, taken.get((row.jurisdiction_id, row.year), 0)) for row in rows
         ]
 
 

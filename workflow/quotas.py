@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Iterable
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models import Item, Quota
@@ -12,20 +14,28 @@ from workflow.kinds import FILED, PUBLISHED, SUSPENDED, WHITELIST
 COUNTED_STATES = (FILED, PUBLISHED, SUSPENDED)
 
 
-def used(session: Session, jurisdiction_id: int, year: int) -> int:
+def _counted() -> Select[int, int, int]:
+    """Places taken, per jurisdiction and year."""
     return (
-        session.scalar(
-            select(func.count())
-            .select_from(Item)
-            .where(
-                Item.kind == WHITELIST,
-                Item.jurisdiction_id == jurisdiction_id,
-                Item.year == year,
-                Item.state.in_(COUNTED_STATES),
-            )
-        )
-        or 0
+        select(Item.jurisdiction_id, Item.year, func.count())
+        .where(Item.kind == WHITELIST, Item.state.in_(COUNTED_STATES))
+        .group_by(Item.jurisdiction_id, Item.year)
     )
+
+
+def used(session: Session, jurisdiction_id: int, year: int) -> int:
+    return used_by(session, [(jurisdiction_id, year)]).get((jurisdiction_id, year), 0)
+
+
+def used_by(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """Places taken for many (jurisdiction, year) quotas, in one statement."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    query = _counted().where(
+        Item.jurisdiction_id.in_({j for j, _ in keys}), Item.year.in_({y for _, y in keys})
+    )
+    return {(j, y): n for j, y, n in session.execute(query) if (j, y) in keys}
 
 
 def lock(session: Session, jurisdiction_id: int, year: int) -> Quota | None:

@@ -352,13 +352,17 @@ def test_amend_through_fire_validates_the_amendment(db):
 def test_amend_lost_race_is_6_and_writes_nothing(db):
     item_id = apply(db)
 
+    after_winner: dict[str, Any] = {}
+
     def meanwhile() -> None:  # the reviewer gets there first
         fire(db, "wang.fang", item_id, "review")
+        after_winner.update(snapshot(db))
 
     with pytest.raises(ConcurrentChange) as excinfo:
         items.amend(db, "li.na", item_id, {"title": "迟到的修改"}, before_write=meanwhile)
     assert excinfo.value.exit_code == 6
     assert str(item_id) in excinfo.value.message("en")
+    assert snapshot(db) == after_winner  # nothing of the loser's was written
     view = items.show_item(db, "li.na", item_id)
     assert (view["state"], view["title"], view["version"]) == ("reviewed", "学生常见病防治宣传", 2)
 
