@@ -7,7 +7,8 @@ The URL comes from ``campusgate db …`` (``config.attributes["url"]``) or from
 from logging.config import fileConfig
 
 from alembic import context
-from models import Base, Database
+
+from campusgate.models import Base, Database
 
 config = context.config
 

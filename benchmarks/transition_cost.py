@@ -28,8 +28,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 from campusgate import migrations
-from models import Database
-from workflow import items, org
+from campusgate.models import Database
+from campusgate.workflow import items, org
 
 ORG = Path(__file__).resolve().parent.parent / "campusgate" / "hebi.toml"
 TODAY = date(2026, 12, 1)

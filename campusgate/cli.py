@@ -38,7 +38,7 @@ class App:
     @property
     def settings(self) -> Any:
         if self._settings is None:
-            from workflow.config import load_settings
+            from campusgate.workflow.config import load_settings
 
             self._settings = load_settings(self._config, self._db_option)
         return self._settings
@@ -46,18 +46,18 @@ class App:
     @property
     def db(self) -> Any:
         if self._database is None:
-            from models import Database
+            from campusgate.models import Database
 
             self._database = Database(self.settings.database_url)
         return self._database
 
     def t(self, code: str, **params: Any) -> str:
-        from workflow.messages import render
+        from campusgate.workflow.messages import render
 
         return render(code, self.lang, **params)
 
     def label(self, key: str | None) -> str:
-        from workflow.messages import label
+        from campusgate.workflow.messages import label
 
         return label(key, self.lang)
 
@@ -82,7 +82,7 @@ def _translate(exc: BaseException, app: App | None) -> tuple[int, str, str]:
     """(exit code, error code, message) for anything a command raised."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from workflow.errors import CampusgateError
+    from campusgate.workflow.errors import CampusgateError
 
     lang = app.lang if app else "zh"
     if isinstance(exc, CampusgateError):
@@ -178,10 +178,10 @@ def cli(
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: usage errors honour ``--json`` and exit 2."""
     args = sys.argv[1:] if argv is None else argv
-    from workflow.validate import encodable
+    from campusgate.workflow.validate import encodable
 
     if not all(encodable(a) for a in args):  # bytes the terminal could not decode
-        from workflow.messages import render
+        from campusgate.workflow.messages import render
 
         lang = "en" if os.environ.get("CAMPUSGATE_LANG") == "en" or "en" in args else "zh"
         message = render("undecodable", lang, field="argv")

@@ -94,7 +94,7 @@ def org_load(app: App, path: str) -> None:
     Example:
         campusgate org load hebi.toml
     """
-    from workflow import org as service
+    from campusgate.workflow import org as service
 
     counts = service.load(app.db, app.login, path)
     emit(app, counts, app.t("org_loaded", **counts))
@@ -111,7 +111,7 @@ def org_add_jurisdiction(app: App, name: str, level: str, parent: str | None) ->
     Example:
         campusgate org add-jurisdiction 淇滨区 --level county --parent 鹤壁市
     """
-    from workflow import org as service
+    from campusgate.workflow import org as service
 
     outcome = service.add_jurisdiction(app.db, app.login, name, level, parent)
     emit(app, {"name": name, "outcome": outcome}, app.t(f"org_{outcome}", name=name))
@@ -127,7 +127,7 @@ def org_add_department(app: App, name: str, jurisdiction: str) -> None:
     Example:
         campusgate org add-department 市卫健委 --jurisdiction 鹤壁市
     """
-    from workflow import org as service
+    from campusgate.workflow import org as service
 
     outcome = service.add_department(app.db, app.login, name, jurisdiction)
     emit(app, {"name": name, "outcome": outcome}, app.t(f"org_{outcome}", name=name))
@@ -143,7 +143,7 @@ def org_add_school(app: App, name: str, jurisdiction: str) -> None:
     Example:
         campusgate org add-school 鹤壁市高级中学 --jurisdiction 鹤壁市
     """
-    from workflow import org as service
+    from campusgate.workflow import org as service
 
     outcome = service.add_school(app.db, app.login, name, jurisdiction)
     emit(app, {"name": name, "outcome": outcome}, app.t(f"org_{outcome}", name=name))
@@ -177,7 +177,7 @@ def org_add_user(
     Example:
         campusgate org add-user wang.fang --role reviewer --jurisdiction 鹤壁市 --name 王芳
     """
-    from workflow import org as service
+    from campusgate.workflow import org as service
 
     outcome = service.add_user(
         app.db,
@@ -201,7 +201,7 @@ def org_show(app: App) -> None:
         campusgate org show
     """
     from campusgate import render
-    from workflow import org as service
+    from campusgate.workflow import org as service
 
     nodes = service.show(app.db, app.login)
     emit(app, nodes, lambda d: render.org_tree(d, app.lang))
@@ -230,7 +230,7 @@ def quota_set(
         campusgate quota set --jurisdiction 鹤壁市 --year 2027 --max 12 --per-school 6
     """
     from campusgate import render
-    from workflow import org as service
+    from campusgate.workflow import org as service
 
     row = service.set_quota(
         app.db,
@@ -254,7 +254,7 @@ def quota_show(app: App, year: str | None, jurisdiction: str | None) -> None:
         campusgate quota show --year 2027
     """
     from campusgate import render
-    from workflow import org as service
+    from campusgate.workflow import org as service
 
     rows = service.show_quotas(app.db, app.login, year=year, jurisdiction=jurisdiction)
     emit(app, rows, lambda r: render.quotas_table(r, app.lang))
@@ -300,7 +300,7 @@ def apply_cmd(
         campusgate --as li.na apply --department 市卫健委 --title 学生常见病防治宣传 \\
           --year 2027 --basis-kind law --basis-doc 《学校卫生工作条例》 --schedule 每年1次
     """
-    from workflow import items
+    from campusgate.workflow import items
 
     item = items.apply(
         app.db,
@@ -357,7 +357,7 @@ def clue_add(
         campusgate --as wang.fang clue add --jurisdiction 鹤壁市 --source hotline \\
           --aspect duty --summary 一线教师节假日被安排校园值班
     """
-    from workflow import items
+    from campusgate.workflow import items
 
     item = items.add_clue(
         app.db,
@@ -393,7 +393,7 @@ def item_list(
         campusgate item list --kind whitelist --state reviewed --year 2027
     """
     from campusgate import render
-    from workflow import items
+    from campusgate.workflow import items
 
     rows = items.list_items(
         app.db, app.login, kind=kind, state=state, year=year, jurisdiction=jurisdiction
@@ -411,7 +411,7 @@ def item_show(app: App, item_id: str) -> None:
         campusgate item show 7
     """
     from campusgate import render
-    from workflow import items
+    from campusgate.workflow import items
 
     view = items.show_item(app.db, app.login, item_id)
     emit(app, view, lambda v: render.item_detail(v, app.lang))
@@ -436,7 +436,7 @@ def item_edit(app: App, item_id: str, **fields: Any) -> None:
     Example:
         campusgate --as li.na item edit 7 --schedule 2027年4-5月 --place 各中小学校
     """
-    from workflow import items
+    from campusgate.workflow import items
 
     changes = {
         k: (list(v) if isinstance(v, tuple) else v)
@@ -453,7 +453,7 @@ _OPTION = {"amendment": "item edit ID --FIELD VALUE"}
 
 def _trigger_table() -> str:
     """The triggers of both kinds, from the transition tables themselves."""
-    from workflow.kinds import TABLES
+    from campusgate.workflow.kinds import TABLES
 
     lines = ["\b", "Triggers (from state -> to state: who; needs):"]
     for kind, table in TABLES.items():
@@ -499,7 +499,7 @@ def advance(
           --deadline 2027-03-31 --owner chen.jing
     """
     from campusgate.cli import _translate
-    from workflow import items
+    from campusgate.workflow import items
 
     params = items.Params(
         reason=reason, standard=standard, deadline=deadline, owner=owner, result=result
@@ -547,7 +547,7 @@ def evaluate_cmd(app: App, item_id: str, rating: str, outcome: str, note: str | 
     Example:
         campusgate --as zhao.lei evaluate 3 --rating poor --outcome rectify --note 占用课时过多
     """
-    from workflow import items
+    from campusgate.workflow import items
 
     view = items.evaluate(app.db, app.login, item_id, rating=rating, outcome=outcome, note=note)
     emit(app, view, app.t("evaluated", id=view["id"], outcome=outcome))
@@ -569,7 +569,7 @@ def audit_verify(app: App) -> int:
     Example:
         campusgate audit verify
     """
-    from workflow import audit as service
+    from campusgate.workflow import audit as service
 
     with app.db.read() as session:
         verdict = service.verify(session)

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from campusgate import migrations
-from models import Database, User
-from workflow import audit, items, org
-from workflow.errors import CampusgateError
-from workflow.items import Params
-from workflow.kinds import BASIS_KINDS, FILING_PRIORITY, STATES
-from workflow.messages import label
+from campusgate.models import Database, User
+from campusgate.workflow import audit, items, org
+from campusgate.workflow.errors import CampusgateError
+from campusgate.workflow.items import Params
+from campusgate.workflow.kinds import BASIS_KINDS, FILING_PRIORITY, STATES
+from campusgate.workflow.messages import label
 
 YEAR = 2027
 PROVINCE, CITY = "河南省", "鹤壁市"

@@ -6,8 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from workflow import diagram
-from workflow.errors import CampusgateError, InvalidInput
+from campusgate.workflow import diagram
+from campusgate.workflow.errors import CampusgateError, InvalidInput
 
 
 def draw(kinds: list[str], fmt: str, lang: str, output: str | None) -> str | bytes:

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
-from alembic import command
-from models import Database
-from workflow.errors import InvalidInput
+from campusgate.models import Database
+from campusgate.workflow.errors import InvalidInput
 
-#: ``alembic/`` of the source tree, shipped in the package through this symlink.
-SCRIPTS = Path(__file__).parent / "alembic_scripts"
+
+@cache
+def scripts() -> Path:
+    """The migration scripts: ``alembic/`` of the source tree, which a wheel installs as real
+    files in ``campusgate/alembic``; an editable install or a checkout reads the folder itself
+    (setuptools' editable finder cannot import a mapped folder without ``__init__.py``)."""
+    package = Path(__file__).parent
+    for folder in (package / "alembic", package.parent / "alembic"):
+        if (folder / "env.py").is_file():
+            return folder
+    raise RuntimeError(f"the migration scripts are missing beside {package}")
 
 
 def _config(db: Database) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(SCRIPTS))
+    config.set_main_option("script_location", str(scripts()))
     config.attributes["url"] = db.url
     config.attributes["configure_logger"] = False
     return config
@@ -33,7 +43,7 @@ def current(db: Database) -> str | None:
 
 
 def head() -> str | None:
-    return ScriptDirectory(str(SCRIPTS)).get_current_head()
+    return ScriptDirectory(str(scripts())).get_current_head()
 
 
 def upgrade(db: Database, revision: str = "head") -> str | None:

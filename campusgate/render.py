@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree as RichTree
 
-from workflow.messages import label
+from campusgate.workflow.messages import label
 
 
 def console() -> Console:
@@ -127,7 +127,7 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
             history.add_column(_h(lang, zh, en), overflow="fold")
         from datetime import datetime
 
-        from workflow.clock import local
+        from campusgate.workflow.clock import local
 
         for e in item["history"]:
             at = local(datetime.fromisoformat(e["at"].replace("Z", "+00:00"))).strftime(

@@ -1,9 +1,9 @@
 """Mapped classes of campusgate. Storage only: no business rules live here."""
 
-from models.base import Base, UTCDateTime
-from models.db import Database, normalize_url
-from models.items import Evaluation, Item, ItemEvent
-from models.org import Department, Jurisdiction, Quota, School, User, UserRole
+from campusgate.models.base import Base, UTCDateTime
+from campusgate.models.db import Database, normalize_url
+from campusgate.models.items import Evaluation, Item, ItemEvent
+from campusgate.models.org import Department, Jurisdiction, Quota, School, User, UserRole
 
 __all__ = [
     "Base",

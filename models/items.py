@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base
-from models.org import Department, Jurisdiction, School, User
+from campusgate.models.base import Base
+from campusgate.models.org import Department, Jurisdiction, School, User
 
 
 class Item(Base):

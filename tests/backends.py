@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from models import Database
+from campusgate.models import Database
 
 PG_SERVER = os.environ.get(
     "CAMPUSGATE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

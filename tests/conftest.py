@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Table, text
 
 from campusgate import migrations
-from models import Base, Database
+from campusgate.models import Base, Database
 from tests.backends import throwaway_pg_database
 from tests.org import build_org, snapshot
 

@@ -31,10 +31,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
-from models import Database, Item
-from workflow import items, org
-from workflow.errors import CampusgateError
-from workflow.items import Params
+from campusgate.models import Database, Item
+from campusgate.workflow import items, org
+from campusgate.workflow.errors import CampusgateError
+from campusgate.workflow.items import Params
 
 CITY, PROVINCE, COUNTY, COUNTY2 = "鹤壁市", "河南省", "淇滨区", "浚县"
 

@@ -22,13 +22,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from models import Database, Item, ItemEvent
+from campusgate.models import Database, Item, ItemEvent
+from campusgate.workflow import audit, items
+from campusgate.workflow.errors import CampusgateError, ConcurrentChange
+from campusgate.workflow.items import Params
+from campusgate.workflow.scope import Tree, load_actor
 from tests.backends import campusgate_command
 from tests.org import apply, filed, reviewed, set_quota, snapshot, state
-from workflow import audit, items
-from workflow.errors import CampusgateError, ConcurrentChange
-from workflow.items import Params
-from workflow.scope import Tree, load_actor
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from campusgate.cli import cli
-from workflow.config import load_settings
-from workflow.errors import InvalidInput
+from campusgate.workflow.config import load_settings
+from campusgate.workflow.errors import InvalidInput
 
 CONFIG = """\
 [database]

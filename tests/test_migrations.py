@@ -21,7 +21,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from campusgate import migrations
-from models import Base, Database, ItemEvent
+from campusgate.models import Base, Database, ItemEvent
 from tests.backends import campusgate_command, throwaway_pg_database
 from tests.org import apply, build_org
 

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Item, ItemEvent
-from workflow.clock import now_utc
-from workflow.messages import label
+from campusgate.models import Item, ItemEvent
+from campusgate.workflow.clock import now_utc
+from campusgate.workflow.messages import label
 
 
 def _ts(value: datetime) -> str:

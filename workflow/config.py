@@ -14,7 +14,7 @@ from typing import Any
 
 import platformdirs
 
-from workflow.errors import InvalidInput
+from campusgate.workflow.errors import InvalidInput
 
 APP = "campusgate"
 

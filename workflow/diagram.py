@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workflow.kinds import FINAL_STATES, RECTIFICATION, STATES, kind_spec
-from workflow.messages import label
+from campusgate.workflow.kinds import FINAL_STATES, RECTIFICATION, STATES, kind_spec
+from campusgate.workflow.messages import label
 
 
 def edges(kind: str, lang: str) -> list[tuple[str | None, str, str]]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from workflow.clock import now_utc
-from workflow.errors import InvalidInput
+from campusgate.workflow.clock import now_utc
+from campusgate.workflow.errors import InvalidInput
 
 if TYPE_CHECKING:
     from transitions import EventData
 
-    from workflow.firing import Firing
+    from campusgate.workflow.firing import Firing
 
 
 def _firing(event: EventData) -> Firing:

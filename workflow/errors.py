@@ -18,7 +18,7 @@ class CampusgateError(Exception):
         super().__init__(code)
 
     def message(self, lang: str = "zh") -> str:
-        from workflow.messages import render
+        from campusgate.workflow.messages import render
 
         return render(self.code, lang, **self.params)
 

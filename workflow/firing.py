@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from models import Item, User
-from workflow.scope import Actor, Tree
+from campusgate.models import Item, User
+from campusgate.workflow.scope import Actor, Tree
 
 
 @dataclass

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import select
 
-from models import Item
-from workflow import quotas
-from workflow.errors import GuardRefused
-from workflow.kinds import BASIS_KINDS, PUBLISHED, RECTIFICATION, REVOKED
+from campusgate.models import Item
+from campusgate.workflow import quotas
+from campusgate.workflow.errors import GuardRefused
+from campusgate.workflow.kinds import BASIS_KINDS, PUBLISHED, RECTIFICATION, REVOKED
 
 if TYPE_CHECKING:
     from transitions import EventData
 
-    from workflow.firing import Firing
-    from workflow.scope import Tree
+    from campusgate.workflow.firing import Firing
+    from campusgate.workflow.scope import Tree
 
 
 #: Guards that look at nothing but the item and the jurisdiction tree: ``actions`` leaves out

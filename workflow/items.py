@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 from sqlalchemy import literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from models import Database, Department, Evaluation, Item, ItemEvent, School, User
-from workflow import audit, validate
-from workflow.clock import now_utc
-from workflow.clock import today as clock_today
-from workflow.errors import (
+from campusgate.models import Database, Department, Evaluation, Item, ItemEvent, School, User
+from campusgate.workflow import audit, validate
+from campusgate.workflow.clock import now_utc
+from campusgate.workflow.clock import today as clock_today
+from campusgate.workflow.errors import (
     ConcurrentChange,
     GuardRefused,
     InvalidInput,
@@ -30,9 +30,9 @@ from workflow.errors import (
     RuleRefused,
     TransitionNotAllowed,
 )
-from workflow.firing import Firing
-from workflow.guards import check_application_year
-from workflow.kinds import (
+from campusgate.workflow.firing import Firing
+from campusgate.workflow.guards import check_application_year
+from campusgate.workflow.kinds import (
     ASPECTS,
     BASIS_KINDS,
     OUTCOMES,
@@ -47,8 +47,8 @@ from workflow.kinds import (
     kind_spec,
     needs,
 )
-from workflow.permissions import available, check_permission, holds
-from workflow.scope import (
+from campusgate.workflow.permissions import available, check_permission, holds
+from campusgate.workflow.scope import (
     Actor,
     Tree,
     can_read_item,
@@ -57,7 +57,7 @@ from workflow.scope import (
     readable_jurisdiction,
     readable_jurisdictions,
 )
-from workflow.tx import writing
+from campusgate.workflow.tx import writing
 
 _Placed = TypeVar("_Placed", Department, School)
 
@@ -428,7 +428,7 @@ def list_items(
     year: int | str | None = None,
     jurisdiction: str | None = None,
 ) -> list[dict[str, Any]]:
-    from workflow.kinds import KINDS, STATES
+    from campusgate.workflow.kinds import KINDS, STATES
 
     kind = validate.choice("kind", kind, KINDS, required=False)
     state = validate.choice("state", state, STATES, required=False)

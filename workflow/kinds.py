@@ -15,33 +15,31 @@ from functools import cache
 
 from transitions import Machine
 
+from campusgate.domain import (  # noqa: F401  (the tables' vocabulary, re-exported)
+    ASPECTS,
+    BASIS_KINDS,
+    FILED,
+    FILING_PRIORITY,
+    FINAL_STATES,
+    KINDS,
+    LEVELS,
+    LIVE,
+    OUTCOMES,
+    PUBLISHED,
+    RATINGS,
+    RECTIFICATION,
+    REVIEWED,
+    REVOKED,
+    ROLES,
+    SOURCES,
+    STATES,
+    SUBMITTED,
+    SUSPENDED,
+    WHITELIST,
+)
+
 logging.getLogger("transitions").addHandler(logging.NullHandler())
 logging.getLogger("transitions").setLevel(logging.WARNING)
-
-SUBMITTED, REVIEWED, FILED, PUBLISHED, SUSPENDED, REVOKED = (
-    "submitted",
-    "reviewed",
-    "filed",
-    "published",
-    "suspended",
-    "revoked",
-)
-STATES = (SUBMITTED, REVIEWED, FILED, PUBLISHED, SUSPENDED, REVOKED)
-FINAL_STATES = (REVOKED,)
-
-WHITELIST = "whitelist"
-RECTIFICATION = "rectification"
-KINDS = (WHITELIST, RECTIFICATION)
-
-#: Admission standards (SPEC §4.2), in the order centralised filing takes them (SPEC §6).
-BASIS_KINDS = ("law", "joint", "unified", "emergency")
-FILING_PRIORITY = {kind: rank for rank, kind in enumerate(BASIS_KINDS)}
-ASPECTS = ("inspections", "social-affairs", "paperwork", "forms", "secondment", "duty", "formalism")
-SOURCES = ("hotline", "mailbox", "school", "teacher", "inspection", "evaluation")
-ROLES = ("applicant", "reviewer", "approver", "admin")
-LEVELS = ("province", "city", "county")
-RATINGS = ("good", "adequate", "poor")
-OUTCOMES = ("keep", "suspend", "rectify", "revoke", "retire")
 
 #: The parameters a trigger can take, besides the item (``amendment``: the fields ``item
 #: edit`` changes).
@@ -83,8 +81,6 @@ def T(
         apart_from,
     )
 
-
-LIVE = (SUBMITTED, REVIEWED, FILED, PUBLISHED, SUSPENDED)
 
 # fmt: off
 WHITELIST_TABLE: tuple[Transition, ...] = (
@@ -159,8 +155,8 @@ def _build_machine(kind: str, table: tuple[Transition, ...]) -> Machine:
             t.trigger,
             list(t.source),
             t.dest,
-            conditions=[f"workflow.guards.{g}" for g in t.guards],
-            after=[f"workflow.effects.{e}" for e in t.effects],
+            conditions=[f"campusgate.workflow.guards.{g}" for g in t.guards],
+            after=[f"campusgate.workflow.effects.{e}" for e in t.effects],
         )
     return machine
 

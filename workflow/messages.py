@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workflow.errors import CampusgateError
+from campusgate.workflow.errors import CampusgateError
 
 LANGS = ("zh", "en")
 

@@ -14,12 +14,17 @@ from typing import Any, cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Database, Department, Jurisdiction, Quota, School, User, UserRole
-from workflow import quotas, validate
-from workflow.errors import GuardRefused, InvalidInput, NotFound, PermissionDenied
-from workflow.kinds import LEVELS, ROLES
-from workflow.scope import Tree, load_actor, readable_jurisdiction, readable_jurisdictions
-from workflow.tx import writing
+from campusgate.models import Database, Department, Jurisdiction, Quota, School, User, UserRole
+from campusgate.workflow import quotas, validate
+from campusgate.workflow.errors import GuardRefused, InvalidInput, NotFound, PermissionDenied
+from campusgate.workflow.kinds import LEVELS, ROLES
+from campusgate.workflow.scope import (
+    Tree,
+    load_actor,
+    readable_jurisdiction,
+    readable_jurisdictions,
+)
+from campusgate.workflow.tx import writing
 
 PARENT_LEVEL = {"city": "province", "county": "city"}
 

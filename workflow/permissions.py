@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from models import Item
-from workflow.errors import PermissionDenied, TransitionNotAllowed
-from workflow.guards import item_allows
-from workflow.kinds import KindSpec, Transition
-from workflow.scope import Actor, Tree
+from campusgate.models import Item
+from campusgate.workflow.errors import PermissionDenied, TransitionNotAllowed
+from campusgate.workflow.guards import item_allows
+from campusgate.workflow.kinds import KindSpec, Transition
+from campusgate.workflow.scope import Actor, Tree
 
 
 def holds(actor: Actor, role: str, jurisdiction_id: int | None) -> bool:

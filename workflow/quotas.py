@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from models import Item, Quota
-from workflow.kinds import FILED, PUBLISHED, SUSPENDED, WHITELIST
+from campusgate.models import Item, Quota
+from campusgate.workflow.kinds import FILED, PUBLISHED, SUSPENDED, WHITELIST
 
 #: States that hold a place in the year's whitelist.
 COUNTED_STATES = (FILED, PUBLISHED, SUSPENDED)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from models import Jurisdiction, User
-from workflow.errors import InvalidInput, NotFound, PermissionDenied
-from workflow.validate import encodable
+from campusgate.models import Jurisdiction, User
+from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
+from campusgate.workflow.validate import encodable
 
 
 @dataclass(frozen=True)

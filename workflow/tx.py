@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from models import Database
-from workflow.errors import ConcurrentChange
+from campusgate.models import Database
+from campusgate.workflow.errors import ConcurrentChange
 
 #: Words of driver errors that mean "someone else got there first; try again".
 _RACE_WORDS = ("database is locked", "deadlock", "could not serialize")

@@ -23,12 +23,12 @@ from sqlalchemy import text
 
 from campusgate import migrations
 from campusgate.cli import cli
-from models import Database
+from campusgate.models import Database
+from campusgate.workflow import items
+from campusgate.workflow.items import Params
+from campusgate.workflow.kinds import TABLES
 from tests.org import CITY, COUNTY, PROVINCE, apply, clue, filed, reviewed, set_quota, snapshot
 from tests.org import state as state_of
-from workflow import items
-from workflow.items import Params
-from workflow.kinds import TABLES
 
 #: The keys SPEC §7 promises for an item (whitelist: ``title``; rectification: ``summary``).
 ITEM_KEYS = frozenset(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from models import Database
+from campusgate.models import Database
 from tests.backends import campusgate_command
 from tests.cli.test_cli import apply_argv, document, refused, refused_json, run
 from tests.org import CITY, apply, snapshot

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from models import Database
+from campusgate.models import Database
 from tests.org import apply, reviewed, snapshot, state
 
 pytestmark = pytest.mark.slow

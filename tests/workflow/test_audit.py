@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from models import Database, Item, ItemEvent
+from campusgate.models import Database, Item, ItemEvent
+from campusgate.workflow import audit, items
+from campusgate.workflow.items import Params
 from tests.org import apply, clue, on_ledger, refused, reviewed, set_quota, snapshot
-from workflow import audit, items
-from workflow.items import Params
 
 Run = Callable[..., int]
 

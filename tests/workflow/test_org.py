@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from models import Database
+from campusgate.models import Database
+from campusgate.workflow import items, org
+from campusgate.workflow.items import Params
 from tests.org import CITY, COUNTY, COUNTY2, PROVINCE, filed, refused, set_quota
-from workflow import items, org
-from workflow.items import Params
 
 ORG_TOML = """\
 [[jurisdiction]]

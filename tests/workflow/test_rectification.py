@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from models import Database
+from campusgate.models import Database
+from campusgate.workflow import items
+from campusgate.workflow.items import Params
 from tests.org import CITY, COUNTY, PROVINCE, apply, clue, on_ledger, refused, state
-from workflow import items
-from workflow.items import Params
 
 REPORTER = "教师张某 13800000000"
 STANDARD = "一线教师不再参与值班"

@@ -24,7 +24,17 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from models import Database, ItemEvent
+from campusgate.models import Database, ItemEvent
+from campusgate.workflow import audit, items, org
+from campusgate.workflow.errors import (
+    CampusgateError,
+    ConcurrentChange,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+)
+from campusgate.workflow.items import Params
 from tests.org import (
     CITY,
     COUNTY,
@@ -38,16 +48,6 @@ from tests.org import (
     state,
 )
 from tests.org import refused as shared_refused
-from workflow import audit, items, org
-from workflow.errors import (
-    CampusgateError,
-    ConcurrentChange,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-    RuleRefused,
-)
-from workflow.items import Params
 
 YEAR = 2026  # the current year of the fixed clock
 NEXT = 2027  # the year applications are normally made for in December
