@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
-from campusgate.cli import App, cli, command, emit, error_line
+from campusgate import domain
+from campusgate.app import App, cli, command, emit, error_line
+from campusgate.options import application_fields, one_of
 
 # --------------------------------------------------------------------------- db
 
@@ -27,7 +30,7 @@ def db_upgrade(app: App, revision: str) -> None:
     """
     from campusgate import migrations
 
-    current = migrations.upgrade(app.db, revision)
+    current = migrations.upgrade(app.creating_db(), revision)
     emit(
         app,
         {"revision": current, "database": app.db.display_url},
@@ -37,15 +40,27 @@ def db_upgrade(app: App, revision: str) -> None:
 
 @command(db, "downgrade")
 @click.argument("revision")
-def db_downgrade(app: App, revision: str) -> None:
-    """Downgrade the schema to REVISION (``base`` removes everything).
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def db_downgrade(app: App, revision: str, yes: bool) -> None:
+    """Downgrade the schema to REVISION (``base`` removes everything). Drops data: asks for
+    confirmation on a terminal, else needs --yes; once users exist, for admins only.
 
     \b
     Example:
-        campusgate db downgrade base
+        campusgate --as admin db downgrade base --yes
     """
     from campusgate import migrations
+    from campusgate.workflow.errors import InvalidInput
+    from campusgate.workflow.schema import check_downgrade
 
+    asking = not yes
+    if asking and not on_terminal():
+        raise InvalidInput("downgrade_needs_yes")
+    check_downgrade(app.db, app.login)
+    if asking and not click.confirm(
+        app.t("downgrade_confirm", url=app.db.display_url, revision=revision), err=True
+    ):
+        raise InvalidInput("downgrade_declined")
     current = migrations.downgrade(app.db, revision)
     emit(
         app,
@@ -54,26 +69,36 @@ def db_downgrade(app: App, revision: str) -> None:
     )
 
 
+def on_terminal() -> bool:
+    """Whether someone at a terminal can answer a confirmation."""
+    return sys.stdin.isatty()
+
+
 @command(db, "current")
 def db_current(app: App) -> None:
-    """Print the schema revision and which database is in use.
+    """Print the schema revision and which database is in use (a SQLite file not created
+    yet is at no revision, and stays uncreated).
 
     \b
     Example:
         campusgate db current
     """
     from campusgate import migrations
+    from campusgate.models import Unavailable
 
-    current = migrations.current(app.db)
+    try:
+        database = app.db
+    except Unavailable as exc:
+        if exc.code != "db_missing":
+            raise
+        database = None
+    current = migrations.current(database) if database else None
+    url = database.display_url if database else app.settings.database_url
+    backend = database.backend if database else "sqlite"
     emit(
         app,
-        {
-            "revision": current,
-            "head": migrations.head(),
-            "database": app.db.display_url,
-            "backend": app.db.backend,
-        },
-        app.t("db_at", revision=current or "base", url=app.db.display_url),
+        {"revision": current, "head": migrations.head(), "database": url, "backend": backend},
+        app.t("db_at", revision=current or "base", url=url),
     )
 
 
@@ -102,7 +127,7 @@ def org_load(app: App, path: str) -> None:
 
 @command(org, "add-jurisdiction")
 @click.argument("name")
-@click.option("--level", required=True, help="province | city | county")
+@click.option("--level", required=True, help=one_of(domain.LEVELS))
 @click.option("--parent", help="The jurisdiction above (required for city and county).")
 def org_add_jurisdiction(app: App, name: str, level: str, parent: str | None) -> None:
     """Add a jurisdiction.
@@ -156,7 +181,7 @@ def org_add_school(app: App, name: str, jurisdiction: str) -> None:
     "roles",
     multiple=True,
     required=True,
-    help="applicant | reviewer | approver | admin (repeatable)",
+    help=one_of(domain.ROLES) + " (repeatable)",
 )
 @click.option("--jurisdiction", required=True)
 @click.option("--department")
@@ -265,19 +290,8 @@ def quota_show(app: App, year: str | None, jurisdiction: str | None) -> None:
 
 @command(cli, "apply")
 @click.option("--department", required=True, help="The applying department.")
-@click.option("--title", required=True, help="活动名称")
 @click.option("--year", required=True, help="Whitelist year.")
-@click.option("--basis-kind", required=True, help="law | joint | unified | emergency")
-@click.option(
-    "--basis-doc", "basis_docs", multiple=True, required=True, help="开展依据 (repeatable)"
-)
-@click.option("--lead-unit", "lead_units", multiple=True, help="实施单位 (repeatable)")
-@click.option("--schedule", help="开展时间/活动周期, e.g. 每年1-2次")
-@click.option("--manner", help="开展方式")
-@click.option("--scope", help="实施范围")
-@click.option("--place", help="开展地点")
-@click.option("--content", help="活动主要内容")
-@click.option("--teacher-hours", help="Estimated teacher hours per school.")
+@application_fields(required=True)
 def apply_cmd(
     app: App,
     department: str,
@@ -317,6 +331,7 @@ def apply_cmd(
         place=place,
         content=content,
         teacher_hours=teacher_hours,
+        today=app.today,
     )
     emit(app, item, str(item["id"]))
 
@@ -328,14 +343,8 @@ def clue() -> None:
 
 @command(clue, "add")
 @click.option("--jurisdiction", required=True)
-@click.option(
-    "--source", required=True, help="hotline | mailbox | school | teacher | inspection | evaluation"
-)
-@click.option(
-    "--aspect",
-    required=True,
-    help="inspections | social-affairs | paperwork | forms | secondment | duty | formalism",
-)
+@click.option("--source", required=True, help=one_of(domain.SOURCES))
+@click.option("--aspect", required=True, help=one_of(domain.ASPECTS))
 @click.option("--summary", required=True)
 @click.option("--school")
 @click.option("--reporter", help="Reporter contact; shown only to reviewers and approvers.")
@@ -369,6 +378,7 @@ def clue_add(
         school=school,
         reporter=reporter,
         linked_item=linked_item,
+        today=app.today,
     )
     emit(app, item, str(item["id"]))
 
@@ -379,8 +389,8 @@ def item() -> None:
 
 
 @command(item, "list")
-@click.option("--kind", help="whitelist | rectification")
-@click.option("--state")
+@click.option("--kind", help=one_of(domain.KINDS))
+@click.option("--state", help=one_of(domain.STATES))
 @click.option("--year")
 @click.option("--jurisdiction")
 def item_list(
@@ -419,16 +429,7 @@ def item_show(app: App, item_id: str) -> None:
 
 @command(item, "edit")
 @click.argument("item_id")
-@click.option("--title")
-@click.option("--basis-kind")
-@click.option("--basis-doc", "basis_docs", multiple=True)
-@click.option("--lead-unit", "lead_units", multiple=True)
-@click.option("--schedule")
-@click.option("--manner")
-@click.option("--scope")
-@click.option("--place")
-@click.option("--content")
-@click.option("--teacher-hours")
+@application_fields(required=False)
 def item_edit(app: App, item_id: str, **fields: Any) -> None:
     """Amend a submitted application (its department's applicant).
 
@@ -498,7 +499,7 @@ def advance(
         campusgate --as wang.fang advance file 9 --standard 一线教师不再参与值班 \\
           --deadline 2027-03-31 --owner chen.jing
     """
-    from campusgate.cli import _translate
+    from campusgate.app import translate as _translate
     from campusgate.workflow import items
 
     params = items.Params(
@@ -536,8 +537,8 @@ def _as_id(value: str) -> int | str:
 
 @command(cli, "evaluate")
 @click.argument("item_id")
-@click.option("--rating", required=True, help="good | adequate | poor")
-@click.option("--outcome", required=True, help="keep | suspend | rectify | revoke | retire")
+@click.option("--rating", required=True, help=one_of(domain.RATINGS))
+@click.option("--outcome", required=True, help=one_of(domain.OUTCOMES))
 @click.option("--note")
 def evaluate_cmd(app: App, item_id: str, rating: str, outcome: str, note: str | None) -> None:
     """Record the year-end evaluation of a published item (approver); the evaluation job
@@ -599,7 +600,7 @@ def workflow() -> None:
 @command(workflow, "diagram")
 @click.option(
     "--kind",
-    type=click.Choice(["whitelist", "rectification"]),
+    type=click.Choice(domain.KINDS),
     default=None,
     help="One kind (default: both).",
 )
@@ -621,7 +622,7 @@ def workflow_diagram(app: App, kind: str | None, fmt: str, output: str | None) -
     """
     from campusgate import diagrams
 
-    kinds = [kind] if kind else ["whitelist", "rectification"]
+    kinds = [kind] if kind else list(domain.KINDS)
     data = diagrams.draw(kinds, fmt, app.lang, output)
     emit(
         app,
@@ -658,5 +659,5 @@ def demo_cmd(app: App, demo_db: str | None) -> None:
     # `campusgate --db FILE demo` means the same as `campusgate demo --db FILE`
     if demo_db is None and app._db_option and "://" not in app._db_option:
         demo_db = app._db_option
-    summary = demo.run(demo_db, app.lang, quiet=app.as_json)  # type: ignore[attr-defined]
+    summary = demo.run(demo_db, app.lang, quiet=app.as_json)
     emit(app, summary)

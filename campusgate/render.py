@@ -8,30 +8,26 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree as RichTree
 
-from campusgate.workflow.messages import label
+from campusgate.workflow.messages import heading, label, render
 
 
 def console() -> Console:
     return Console(highlight=False, width=None if Console().is_terminal else 160)
 
 
-def _h(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 def items_table(items: list[dict[str, Any]], lang: str, title: str | None = None) -> None:
     table = Table(title=title, show_lines=False)
-    for zh, en in (
-        ("编号", "id"),
-        ("类别", "kind"),
-        ("状态", "state"),
-        ("年度", "year"),
-        ("行政区", "jurisdiction"),
-        ("名称/线索", "title/summary"),
-        ("部门/责任人", "department/owner"),
-        ("时限", "deadline"),
+    for key in (
+        "id",
+        "kind",
+        "state",
+        "year",
+        "jurisdiction",
+        "title_or_summary",
+        "department_or_owner",
+        "deadline_short",
     ):
-        table.add_column(_h(lang, zh, en), overflow="fold")
+        table.add_column(heading(key, lang), overflow="fold")
     for item in items:
         text = item.get("title") or item.get("summary") or ""
         who = item.get("department") or item.get("owner") or ""
@@ -47,39 +43,39 @@ def items_table(items: list[dict[str, Any]], lang: str, title: str | None = None
         )
     out = console()
     out.print(table)
-    out.print(_h(lang, f"共 {len(items)} 项", f"{len(items)} items"))
+    out.print(render("items_count", lang, count=len(items)))
 
 
 FIELDS = (
-    ("kind", "类别", "kind"),
-    ("state", "状态", "state"),
-    ("year", "年度", "year"),
-    ("jurisdiction", "行政区", "jurisdiction"),
-    ("department", "申请部门", "department"),
-    ("title", "活动名称", "title"),
-    ("basis_kind", "准入依据类别", "basis kind"),
-    ("basis_docs", "开展依据", "basis documents"),
-    ("lead_units", "实施单位", "implementing units"),
-    ("schedule", "开展时间", "schedule"),
-    ("place", "开展地点", "place"),
-    ("scope", "实施范围", "scope"),
-    ("manner", "开展方式", "manner"),
-    ("content", "主要内容", "content"),
-    ("teacher_hours", "预计占用教师课时", "teacher hours"),
-    ("ratified_by", "上级批准人", "ratified by"),
-    ("summary", "问题线索", "summary"),
-    ("source", "线索来源", "source"),
-    ("aspect", "问题方面", "aspect"),
-    ("school", "学校", "school"),
-    ("reporter", "反映人联系方式", "reporter"),
-    ("standard", "整改标准", "standard"),
-    ("deadline", "整改时限", "deadline"),
-    ("owner", "责任人", "responsible"),
-    ("result", "整改结果", "result"),
-    ("linked_item", "关联白名单事项", "linked item"),
-    ("applied_by", "申请/登记人", "applied by"),
-    ("reviewed_by", "审核人", "reviewed by"),
-    ("version", "版本", "version"),
+    "kind",
+    "state",
+    "year",
+    "jurisdiction",
+    "department",
+    "title",
+    "basis_kind",
+    "basis_docs",
+    "lead_units",
+    "schedule",
+    "place",
+    "scope",
+    "manner",
+    "content",
+    "teacher_hours",
+    "ratified_by",
+    "summary",
+    "source",
+    "aspect",
+    "school",
+    "reporter",
+    "standard",
+    "deadline",
+    "owner",
+    "result",
+    "linked_item",
+    "applied_by",
+    "reviewed_by",
+    "version",
 )
 
 LABELLED = {"kind", "state", "basis_kind", "source", "aspect"}
@@ -87,10 +83,10 @@ LABELLED = {"kind", "state", "basis_kind", "source", "aspect"}
 
 def item_detail(item: dict[str, Any], lang: str) -> None:
     out = console()
-    table = Table(title=_h(lang, f"事项 {item['id']}", f"item {item['id']}"), show_header=False)
+    table = Table(title=render("item_heading", lang, id=item["id"]), show_header=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
-    for key, zh, en in FIELDS:
+    for key in FIELDS:
         value = item.get(key)
         if value in (None, [], ""):
             continue
@@ -100,31 +96,24 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
             shown = f"{label(value, lang)} ({value})" if label(value, lang) != value else value
         else:
             shown = str(value)
-        table.add_row(_h(lang, zh, en), shown)
+        table.add_row(heading(key, lang), shown)
     if "evaluation" in item:
         ev = item["evaluation"]
         table.add_row(
-            _h(lang, "年度评估", "evaluation"),
+            heading("evaluation", lang),
             f"{label(ev['rating'], lang)} → {label(ev['outcome'], lang)}"
             + (f"（{ev['note']}）" if ev.get("note") else ""),
         )
     actions = item.get("actions") or []
     table.add_row(
-        _h(lang, "可执行操作", "you may"),
+        heading("actions", lang),
         ", ".join(f"{a}（{label(a, lang)}）" if lang == "zh" else a for a in actions) or "—",
     )
     out.print(table)
     if item.get("history"):
-        history = Table(title=_h(lang, "历史记录", "history"))
-        for zh, en in (
-            ("序号", "seq"),
-            ("操作", "trigger"),
-            ("状态", "state"),
-            ("操作人", "actor"),
-            ("时间（北京时间）", "time (Asia/Shanghai)"),
-            ("理由/变更", "reason/changes"),
-        ):
-            history.add_column(_h(lang, zh, en), overflow="fold")
+        history = Table(title=heading("history", lang))
+        for key in ("seq", "trigger", "state", "actor", "at_local", "reason_or_changes"):
+            history.add_column(heading(key, lang), overflow="fold")
         from datetime import datetime
 
         from campusgate.workflow.clock import local
@@ -137,9 +126,7 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
             if e.get("changes"):
                 note = (note + " " if note else "") + json_changes(e["changes"])
             if e.get("as_of"):
-                note = (note + " " if note else "") + _h(
-                    lang, f"[按 {e['as_of']}]", f"[as of {e['as_of']}]"
-                )
+                note = (note + " " if note else "") + render("as_of_note", lang, date=e["as_of"])
             states = f"{label(e['from_state'], lang) or '—'} → {label(e['to_state'], lang)}"
             history.add_row(str(e["seq"]), label(e["trigger"], lang), states, e["actor"], at, note)
         out.print(history)
@@ -161,9 +148,9 @@ def org_tree(nodes: list[dict[str, Any]], lang: str) -> None:
     def add(parent: RichTree, node: dict[str, Any]) -> None:
         branch = parent.add(f"[bold]{node['name']}[/bold]（{label(node['level'], lang)}）")
         if node["departments"]:
-            branch.add(_h(lang, "部门：", "departments: ") + "、".join(node["departments"]))
+            branch.add(heading("departments", lang) + "、".join(node["departments"]))
         if node["schools"]:
-            branch.add(_h(lang, "学校：", "schools: ") + "、".join(node["schools"]))
+            branch.add(heading("schools", lang) + "、".join(node["schools"]))
         for user in node["users"]:
             roles = "、".join(label(r, lang) for r in user["roles"])
             dept = f" @{user['department']}" if user["department"] else ""
@@ -171,22 +158,16 @@ def org_tree(nodes: list[dict[str, Any]], lang: str) -> None:
         for child in node["children"]:
             add(branch, child)
 
-    root = RichTree(_h(lang, "组织", "organisation"))
+    root = RichTree(heading("organisation", lang))
     for node in nodes:
         add(root, node)
     out.print(root)
 
 
 def quotas_table(rows: list[dict[str, Any]], lang: str) -> None:
-    table = Table(title=_h(lang, "总量控制", "quotas"))
-    for zh, en in (
-        ("行政区", "jurisdiction"),
-        ("年度", "year"),
-        ("上限", "max"),
-        ("已占用", "used"),
-        ("每校上限", "per school"),
-    ):
-        table.add_column(_h(lang, zh, en))
+    table = Table(title=heading("quotas", lang))
+    for key in ("jurisdiction", "year", "max", "used", "per_school"):
+        table.add_column(heading(key, lang))
     for r in rows:
         table.add_row(
             r["jurisdiction"],

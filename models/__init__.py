@@ -1,7 +1,7 @@
 """Mapped classes of campusgate. Storage only: no business rules live here."""
 
 from campusgate.models.base import Base, UTCDateTime
-from campusgate.models.db import Database, normalize_url
+from campusgate.models.db import Database, Unavailable, normalize_url
 from campusgate.models.items import Evaluation, Item, ItemEvent
 from campusgate.models.org import Department, Jurisdiction, Quota, School, User, UserRole
 
@@ -16,6 +16,7 @@ __all__ = [
     "Quota",
     "School",
     "UTCDateTime",
+    "Unavailable",
     "User",
     "UserRole",
     "normalize_url",

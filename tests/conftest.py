@@ -24,12 +24,20 @@ from tests.org import build_org, snapshot
 TODAY = "2026-12-01"
 
 
+@pytest.fixture(scope="session")
+def drill_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A configuration that lets ``CAMPUSGATE_TODAY`` act (drills, SPEC §7)."""
+    path = tmp_path_factory.mktemp("config") / "campusgate.toml"
+    path.write_text("[clock]\nallow_override = true\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> str:
+def fixed_today(monkeypatch: pytest.MonkeyPatch, drill_config: Path) -> str:
     monkeypatch.setenv("CAMPUSGATE_TODAY", TODAY)
+    monkeypatch.setenv("CAMPUSGATE_CONFIG", str(drill_config))
     monkeypatch.delenv("CAMPUSGATE_DB", raising=False)
     monkeypatch.delenv("CAMPUSGATE_USER", raising=False)
-    monkeypatch.delenv("CAMPUSGATE_CONFIG", raising=False)
     monkeypatch.delenv("CAMPUSGATE_LANG", raising=False)
     return TODAY
 

@@ -34,6 +34,13 @@ working_days = true
 """
 
 
+@pytest.fixture(autouse=True)
+def no_drill_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests find configuration files themselves and act on real days."""
+    monkeypatch.delenv("CAMPUSGATE_CONFIG", raising=False)
+    monkeypatch.delenv("CAMPUSGATE_TODAY", raising=False)
+
+
 def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "campusgate.toml"
     path.write_text(text, encoding="utf-8")
@@ -111,4 +118,4 @@ def test_with_nothing_configured_the_database_is_in_the_user_data_folder(
     assert (
         settings.database_url == f"sqlite:///{tmp_path / 'data' / 'campusgate' / 'campusgate.db'}"
     )
-    assert (tmp_path / "data" / "campusgate").is_dir()
+    assert not (tmp_path / "data").exists()  # reading the settings creates nothing

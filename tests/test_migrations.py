@@ -234,7 +234,7 @@ def test_cli_db_upgrade_current_downgrade(empty_url: str, tmp_path: Path) -> Non
         assert "database" in current
         _assert_at_head(db)
 
-        downgraded = _cli(tmp_path, spelled[0], "db", "downgrade", "base")
+        downgraded = _cli(tmp_path, spelled[0], "db", "downgrade", "base", "--yes")
         assert downgraded["revision"] is None
         assert _cli(tmp_path, spelled[1], "db", "current")["revision"] is None
         _assert_at_base(db)

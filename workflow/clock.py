@@ -1,26 +1,58 @@
-"""Dates in Asia/Shanghai, timestamps in UTC (SPEC §4.1)."""
+"""Dates in Asia/Shanghai, timestamps in UTC (SPEC §4.1), and the drill date.
+
+A drill makes the rules act as of another date (``CAMPUSGATE_TODAY`` or the CLI's
+``--today``); the CLI honours it only when the configuration allows it (``[clock]
+allow_override``) and sets it for the command with ``acting_as_of``. Timestamps stay real.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from campusgate.workflow.validate import parse_date
+
 TZ = ZoneInfo("Asia/Shanghai")
 
-#: For drills and tests: pretend today is this date (YYYY-MM-DD). Timestamps stay real.
+#: For drills and tests: pretend today is this date (YYYY-MM-DD).
 TODAY_ENV = "CAMPUSGATE_TODAY"
+
+_drill: ContextVar[date | None] = ContextVar("drill", default=None)
 
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
+def requested_override(option: str | None = None) -> date | None:
+    """The drill date asked for by ``--today`` or else ``CAMPUSGATE_TODAY``; malformed is
+    invalid input."""
+    value = option or os.environ.get(TODAY_ENV)
+    return parse_date(value, "today") if value else None
+
+
 def today() -> date:
-    override = os.environ.get(TODAY_ENV)
-    if override:
-        return date.fromisoformat(override)
-    return datetime.now(TZ).date()
+    drill = _drill.get() or requested_override()
+    return drill or datetime.now(TZ).date()
+
+
+def as_of() -> date | None:
+    """The drill date the rules act for, or None on a real day."""
+    return _drill.get()
+
+
+@contextmanager
+def acting_as_of(drill: date | None) -> Iterator[None]:
+    """Make ``today()`` (and ``as_of()``) answer ``drill`` inside the block."""
+    token = _drill.set(drill)
+    try:
+        yield
+    finally:
+        _drill.reset(token)
 
 
 def local(ts: datetime) -> datetime:

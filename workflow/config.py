@@ -1,22 +1,34 @@
 """Configuration (SPEC §8): a TOML file, overridden by environment variables and options.
 
 The file is ``CAMPUSGATE_CONFIG``, else ``./campusgate.toml``, else ``campusgate.toml`` in
-the user config directory. Every key is optional.
+the user config directory. Every key is optional; an unknown table or key, or a value of the
+wrong type, is refused naming the file, the key and what is allowed.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
+import types
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 import platformdirs
 
 from campusgate.workflow.errors import InvalidInput
+from campusgate.workflow.messages import Heading
 
 APP = "campusgate"
+
+SMTP_SECURITY = ("none", "starttls", "ssl")
+
+
+@dataclass(frozen=True)
+class DatabaseSection:
+    url: str | None = None
+    #: seconds to wait for a database server to answer a new connection
+    connect_timeout: float = 10
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,7 @@ class Schedule:
     publish: str = "0 2 2 1 *"
     evaluation: str = "0 3 25 12 *"
     deliver: str = "*/5 * * * *"
+    checkpoint: str = "30 0 * * *"
 
 
 @dataclass(frozen=True)
@@ -60,13 +73,43 @@ class Reminders:
 
 
 @dataclass(frozen=True)
+class Server:
+    url: str | None = None
+    listen: str = "127.0.0.1:8470"
+
+
+@dataclass(frozen=True)
+class Clock:
+    #: drills only: honour ``CAMPUSGATE_TODAY`` / ``--today``
+    allow_override: bool = False
+
+
+#: The tables of the file, in SPEC §8's order.
+SECTIONS: dict[str, type] = {
+    "database": DatabaseSection,
+    "smtp": SMTP,
+    "publish": Publish,
+    "schedule": Schedule,
+    "reminders": Reminders,
+    "server": Server,
+    "clock": Clock,
+}
+
+#: Keys whose value is one of a few words.
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {("smtp", "security"): SMTP_SECURITY}
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     source: str | None = None
+    database: DatabaseSection = DatabaseSection()
     smtp: SMTP = SMTP()
     publish: Publish = field(default_factory=Publish)
     schedule: Schedule = Schedule()
     reminders: Reminders = Reminders()
+    server: Server = Server()
+    clock: Clock = Clock()
 
 
 def default_database_url() -> str:
@@ -87,45 +130,86 @@ def config_path(explicit: str | None = None) -> Path | None:
     return None
 
 
-def _section(data: dict[str, Any], name: str, cls: type, path: Path) -> Any:
+def _kind_of_value(hint: Any) -> str:
+    """The heading that says what a value of this type is."""
+    if get_origin(hint) in (Union, types.UnionType):
+        return _kind_of_value(next(a for a in get_args(hint) if a is not type(None)))
+    if get_origin(hint) is tuple:
+        return "value_number_list"
+    return {bool: "value_bool", int: "value_whole_number", float: "value_seconds"}.get(
+        hint, "value_text"
+    )
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    if get_origin(hint) in (Union, types.UnionType):
+        return any(_conforms(value, a) for a in get_args(hint) if a is not type(None))
+    if get_origin(hint) is tuple:
+        return isinstance(value, list) and all(_conforms(v, get_args(hint)[0]) for v in value)
+    if hint is bool:
+        return isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return isinstance(value, str)
+
+
+def _section(data: dict[str, Any], name: str, path: Path) -> Any:
+    cls = SECTIONS[name]
     raw = data.get(name, {})
     if not isinstance(raw, dict):
-        raise InvalidInput("config_invalid", path=str(path), detail=f"[{name}]")
-    known = {f.name for f in fields(cls)}
-    unknown = set(raw) - known
-    if unknown:
-        raise InvalidInput(
-            "config_invalid", path=str(path), detail=f"[{name}] unknown keys: {sorted(unknown)}"
-        )
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
-    return cls(**values)
+        raise InvalidInput("config_not_table", path=str(path), table=name)
+    hints = get_type_hints(cls)
+    allowed = [f.name for f in fields(cls)]
+    for key, value in raw.items():
+        if key not in hints:
+            raise InvalidInput(
+                "config_unknown_key",
+                path=str(path),
+                table=name,
+                key=key,
+                allowed=", ".join(allowed),
+            )
+        choices = CHOICES.get((name, key))
+        if not _conforms(value, hints[key]) or (choices and value not in choices):
+            raise InvalidInput(
+                "config_wrong_type",
+                path=str(path),
+                table=name,
+                key=key,
+                expected="|".join(choices) if choices else Heading(_kind_of_value(hints[key])),
+                value=repr(value),
+            )
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (FileNotFoundError, IsADirectoryError):
+        raise InvalidInput("config_invalid", path=str(path), detail="file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput("config_invalid", path=str(path), detail=str(exc)) from None
 
 
 def load_settings(config: str | None = None, db: str | None = None) -> Settings:
     """Settings from the file, then ``CAMPUSGATE_DB``, then the ``--db`` option."""
     path = config_path(config)
-    data: dict[str, Any] = {}
-    if path is not None:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-        except FileNotFoundError:
-            raise InvalidInput("config_invalid", path=str(path), detail="file not found") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise InvalidInput("config_invalid", path=str(path), detail=str(exc)) from None
+    data = read_file(path) if path is not None else {}
     where = path or Path("campusgate.toml")
-    database = data.get("database", {})
-    if not isinstance(database, dict) or not isinstance(database.get("url", ""), str):
-        raise InvalidInput("config_invalid", path=str(where), detail="[database] url")
-    url = db or os.environ.get("CAMPUSGATE_DB") or database.get("url") or default_database_url()
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    elif "://" not in url:
-        Path(url).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    for table in data:
+        if table not in SECTIONS:
+            raise InvalidInput(
+                "config_unknown_table",
+                path=str(where),
+                table=table,
+                allowed=", ".join(SECTIONS),
+            )
+    sections = {name: _section(data, name, where) for name in SECTIONS}
+    url = db or os.environ.get("CAMPUSGATE_DB") or sections["database"].url
     return Settings(
-        database_url=url,
+        database_url=url or default_database_url(),
         source=str(path) if path else None,
-        smtp=_section(data, "smtp", SMTP, where),
-        publish=_section(data, "publish", Publish, where),
-        schedule=_section(data, "schedule", Schedule, where),
-        reminders=_section(data, "reminders", Reminders, where),
+        **sections,
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from campusgate.workflow.messages import render
+
 
 class CampusgateError(Exception):
     exit_code = 1
@@ -18,8 +20,6 @@ class CampusgateError(Exception):
         super().__init__(code)
 
     def message(self, lang: str = "zh") -> str:
-        from campusgate.workflow.messages import render
-
         return render(self.code, lang, **self.params)
 
     def __str__(self) -> str:
@@ -62,3 +62,15 @@ class ConcurrentChange(CampusgateError):
     """The item changed between load and write; nothing was written."""
 
     exit_code = 6
+
+
+class DatabaseBusy(CampusgateError):
+    """The database stayed locked past the busy timeout; nothing was written."""
+
+    exit_code = 6
+
+
+class DatabaseUnavailable(CampusgateError):
+    """The database cannot be opened or reached, or has no schema: what to do is in the message."""
+
+    exit_code = 1

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
 
-from campusgate.workflow.errors import CampusgateError
 
-LANGS = ("zh", "en")
+@runtime_checkable
+class Localized(Protocol):
+    """Anything that reads in the reader's language (an error nested as a parameter)."""
+
+    def message(self, lang: str = "zh") -> str: ...
+
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # input (exit 2)
@@ -107,10 +112,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "department {department} does not belong to {jurisdiction}",
     ),
     "wrong_kind": ("事项 {id} 不是{kind}事项", "item {id} is not a {kind} item"),
-    "no_db_schema": (
-        "数据库尚未初始化，请先运行：campusgate db upgrade",
-        "the database has no schema yet; run: campusgate db upgrade",
-    ),
     # not found (exit 3)
     "no_item": ("事项 {id} 不存在", "item {id} does not exist"),
     "no_acting_user": (
@@ -264,6 +265,146 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
 }
 
+# --------------------------------------------------------------- configuration, clock, database
+MESSAGES |= {
+    "config_unknown_table": (
+        "配置文件 {path} 中没有 [{table}] 这一节；可用的节：{allowed}",
+        "configuration file {path}: there is no table [{table}]; tables: {allowed}",
+    ),
+    "config_unknown_key": (
+        "配置文件 {path} 的 [{table}] 中没有 {key}；可用的键：{allowed}",
+        "configuration file {path}: [{table}] has no key '{key}'; keys: {allowed}",
+    ),
+    "config_wrong_type": (
+        "配置文件 {path} 的 [{table}] {key} 应为{expected}，收到 {value}",
+        "configuration file {path}: [{table}] {key} must be {expected}, got {value}",
+    ),
+    "config_not_table": (
+        "配置文件 {path} 的 {table} 应为一节（[{table}]）",
+        "configuration file {path}: {table} must be a table ([{table}])",
+    ),
+    "today_not_allowed": (
+        "只有演练时才能指定今天的日期（{source}）：请在配置文件中设置 [clock] allow_override = true",
+        "setting today's date ({source}) is for drills only: "
+        "set [clock] allow_override = true in the configuration",
+    ),
+    "date_nonexistent": (
+        "日期 {value} 不存在（YYYY-MM-DD 格式正确，但没有这一天）",
+        "the date {value} does not exist (written YYYY-MM-DD, but there is no such day)",
+    ),
+    "date_out_of_range": (
+        "日期 {value} 超出范围（2000–2999 年）",
+        "date {value} is out of range (years 2000–2999)",
+    ),
+    "database_busy": (
+        "数据库正忙（被其他操作长时间锁定），未做任何修改，请稍后重试",
+        "the database is busy (locked by another operation for too long); nothing was changed, "
+        "try again later",
+    ),
+    "db_missing": (
+        "数据库文件 {path} 不存在；新建请运行：campusgate --db {path} db upgrade",
+        "there is no database file {path}; create one with: campusgate --db {path} db upgrade",
+    ),
+    "db_is_directory": (
+        "{path} 是文件夹，不是数据库文件；请用 --db 指定数据库文件",
+        "{path} is a folder, not a database file; name a database file with --db",
+    ),
+    "db_not_a_database": (
+        "{path} 不是 SQLite 数据库文件；请检查 --db 或配置中的 [database] url",
+        "{path} is not an SQLite database; check --db or [database] url in the configuration",
+    ),
+    "db_cannot_open": (
+        "无法打开数据库文件 {path}（{error}）；请检查路径和权限",
+        "cannot open the database file {path} ({error}); check the path and its permissions",
+    ),
+    "db_unreachable": (
+        "无法连接数据库服务器 {host}（{error}）；请检查服务器是否运行、地址、网络和数据库名，"
+        "或 --db / [database] url",
+        "cannot connect to the database server {host} ({error}); check that it runs, the "
+        "address, the network and the database name, or --db / [database] url",
+    ),
+    "db_timeout": (
+        "数据库服务器 {host} 在 {seconds} 秒内没有应答；请检查服务器，"
+        "或调大配置中的 [database] connect_timeout",
+        "the database server {host} did not answer within {seconds} s; check the server, or raise "
+        "[database] connect_timeout in the configuration",
+    ),
+    "no_db_schema": (
+        "数据库 {url} 尚未初始化，请先运行：campusgate db upgrade",
+        "the database {url} has no schema yet; run: campusgate db upgrade",
+    ),
+    "downgrade_needs_yes": (
+        "db downgrade 会删除数据：请在终端上确认，或加 --yes",
+        "db downgrade drops data: confirm it on a terminal, or pass --yes",
+    ),
+    "downgrade_confirm": (
+        "将数据库 {url} 降级到 {revision}，会删除数据。继续吗？",
+        "Downgrade {url} to {revision}? This drops data. Continue?",
+    ),
+    "downgrade_declined": ("未降级，数据库未变", "not downgraded; the database is unchanged"),
+    "items_count": ("共 {count} 项", "{count} items"),
+    "item_heading": ("事项 {id}", "item {id}"),
+    "as_of_note": ("[按 {date}]", "[as of {date}]"),
+}
+
+#: Headings of tables and fields, by the key they show.
+HEADINGS: dict[str, tuple[str, str]] = {
+    "id": ("编号", "id"),
+    "kind": ("类别", "kind"),
+    "state": ("状态", "state"),
+    "year": ("年度", "year"),
+    "jurisdiction": ("行政区", "jurisdiction"),
+    "title_or_summary": ("名称/线索", "title/summary"),
+    "department_or_owner": ("部门/责任人", "department/owner"),
+    "deadline_short": ("时限", "deadline"),
+    "department": ("申请部门", "department"),
+    "title": ("活动名称", "title"),
+    "basis_kind": ("准入依据类别", "basis kind"),
+    "basis_docs": ("开展依据", "basis documents"),
+    "lead_units": ("实施单位", "implementing units"),
+    "schedule": ("开展时间", "schedule"),
+    "place": ("开展地点", "place"),
+    "scope": ("实施范围", "scope"),
+    "manner": ("开展方式", "manner"),
+    "content": ("主要内容", "content"),
+    "teacher_hours": ("预计占用教师课时", "teacher hours"),
+    "ratified_by": ("上级批准人", "ratified by"),
+    "summary": ("问题线索", "summary"),
+    "source": ("线索来源", "source"),
+    "aspect": ("问题方面", "aspect"),
+    "school": ("学校", "school"),
+    "reporter": ("反映人联系方式", "reporter"),
+    "standard": ("整改标准", "standard"),
+    "deadline": ("整改时限", "deadline"),
+    "owner": ("责任人", "responsible"),
+    "result": ("整改结果", "result"),
+    "linked_item": ("关联白名单事项", "linked item"),
+    "applied_by": ("申请/登记人", "applied by"),
+    "reviewed_by": ("审核人", "reviewed by"),
+    "version": ("版本", "version"),
+    "evaluation": ("年度评估", "evaluation"),
+    "actions": ("可执行操作", "you may"),
+    "history": ("历史记录", "history"),
+    "seq": ("序号", "seq"),
+    "trigger": ("操作", "trigger"),
+    "actor": ("操作人", "actor"),
+    "at_local": ("时间（北京时间）", "time (Asia/Shanghai)"),
+    "reason_or_changes": ("理由/变更", "reason/changes"),
+    "departments": ("部门：", "departments: "),
+    "schools": ("学校：", "schools: "),
+    "organisation": ("组织", "organisation"),
+    "quotas": ("总量控制", "quotas"),
+    "max": ("上限", "max"),
+    "used": ("已占用", "used"),
+    "per_school": ("每校上限", "per school"),
+    # kinds of configuration values
+    "value_text": ("文字", "text"),
+    "value_whole_number": ("整数", "a whole number"),
+    "value_seconds": ("秒数（正数）", "a positive number of seconds"),
+    "value_bool": ("true 或 false", "true or false"),
+    "value_number_list": ("整数列表", "a list of whole numbers"),
+}
+
 LABELS: dict[str, tuple[str, str]] = {
     # kinds
     "whitelist": ("白名单", "whitelist"),
@@ -356,7 +497,7 @@ _LABELLED = frozenset({"state", "trigger", "kind", "level", "parent_level", "out
 
 
 def _shown(key: str, value: Any, lang: str) -> Any:
-    if isinstance(value, CampusgateError):
+    if isinstance(value, Localized):
         return value.message(lang)
     if key in _LABELLED and isinstance(value, str):
         return label(value, lang)
@@ -382,3 +523,18 @@ def label(key: str | None, lang: str = "zh") -> str:
         return ""
     pair = LABELS.get(key)
     return pair[_index(lang)] if pair else key
+
+
+def heading(key: str, lang: str = "zh") -> str:
+    """A table or field heading (``HEADINGS``) in the reader's language."""
+    return HEADINGS[key][_index(lang)]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A message parameter shown as a heading in the reader's language."""
+
+    key: str
+
+    def message(self, lang: str = "zh") -> str:
+        return heading(self.key, lang)

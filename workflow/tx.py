@@ -1,40 +1,94 @@
-"""Write transactions whose lost races surface as ``ConcurrentChange`` (exit 6)."""
+"""Write transactions, and driver errors classified by their codes (SQLSTATE on PostgreSQL,
+SQLite's error names), never by their message text.
+
+A lost race (a stale version, a serialisation failure, a deadlock, a duplicate event
+sequence number) is ``ConcurrentChange``; a database that stays locked past the busy or lock
+timeout is ``DatabaseBusy``; both are exit 6 with nothing written.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from campusgate.models import Database
-from campusgate.workflow.errors import ConcurrentChange
+from campusgate.models import Database, Unavailable
+from campusgate.workflow.errors import (
+    CampusgateError,
+    ConcurrentChange,
+    DatabaseBusy,
+    DatabaseUnavailable,
+)
 
-#: Words of driver errors that mean "someone else got there first; try again".
-_RACE_WORDS = ("database is locked", "deadlock", "could not serialize")
+#: PostgreSQL: serialization_failure, deadlock_detected
+RACE_SQLSTATES = frozenset({"40001", "40P01"})
+#: PostgreSQL: lock_not_available (a lock held past ``lock_timeout``, or NOWAIT)
+BUSY_SQLSTATES = frozenset({"55P03"})
+#: PostgreSQL: unique_violation; a race only on the events' sequence number
+UNIQUE_VIOLATION = "23505"
+EVENT_SEQUENCE_CONSTRAINT = "uq_item_events_item_id_seq"
+#: PostgreSQL: undefined_table; SQLite names no more than a generic error
+MISSING_TABLE = ("42P01", "SQLITE_ERROR")
+#: SQLite: still locked when the busy timeout ran out
+BUSY_SQLITE_ERRORS = frozenset(
+    {"SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY", "SQLITE_LOCKED"}
+)
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL SQLSTATE of a driver error, if any."""
+    return getattr(getattr(exc, "orig", exc), "sqlstate", None)
+
+
+def sqlite_error_name(exc: BaseException) -> str | None:
+    """SQLite's error name (``SQLITE_BUSY`` …) of a driver error, if any."""
+    return getattr(getattr(exc, "orig", exc), "sqlite_errorname", None)
+
+
+def constraint_name(exc: BaseException) -> str | None:
+    diag = getattr(getattr(exc, "orig", exc), "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def classify(exc: BaseException, db: Database | None = None) -> CampusgateError | None:
+    """The domain error a driver error stands for: a race, a lock, a database that cannot be
+    reached or (given ``db``) was never migrated; None for anything else."""
+    if isinstance(exc, Unavailable):
+        return DatabaseUnavailable(exc.code, **exc.params)
+    if isinstance(exc, StaleDataError):
+        return ConcurrentChange("concurrent_write")
+    if not isinstance(exc, DBAPIError):
+        return None
+    code = sqlstate(exc)
+    if code in RACE_SQLSTATES:
+        return ConcurrentChange("concurrent_write")
+    if code == UNIQUE_VIOLATION and constraint_name(exc) == EVENT_SEQUENCE_CONSTRAINT:
+        return ConcurrentChange("concurrent_write")
+    if code in BUSY_SQLSTATES or sqlite_error_name(exc) in BUSY_SQLITE_ERRORS:
+        return DatabaseBusy("database_busy")
+    if db is not None and (code or sqlite_error_name(exc)) in MISSING_TABLE and not _migrated(db):
+        return DatabaseUnavailable("no_db_schema", url=db.display_url)
+    return None
+
+
+def _migrated(db: Database) -> bool:
+    try:
+        return db.has_schema()
+    except (DBAPIError, Unavailable):
+        return True  # it cannot be told: the original error stands
 
 
 @contextmanager
 def writing(db: Database) -> Iterator[Session]:
-    """One write transaction. A stale version (the optimistic lock), a duplicate key that a
-    concurrent writer inserted first, or a lock/serialisation failure becomes exit 6."""
+    """One write transaction; a lost race or a lock held too long becomes exit 6."""
     try:
         with db.write() as session:
             yield session
-    except StaleDataError:
-        raise ConcurrentChange("concurrent_write") from None
-    except IntegrityError as exc:
-        if _is_duplicate(exc):
-            raise ConcurrentChange("concurrent_write") from None
-        raise
-    except OperationalError as exc:
-        if any(word in str(exc.orig).lower() for word in _RACE_WORDS):
-            raise ConcurrentChange("concurrent_write") from None
-        raise
-
-
-def _is_duplicate(exc: IntegrityError) -> bool:
-    text = str(exc.orig).lower()
-    return "unique" in text or "duplicate key" in text
+    except (StaleDataError, DBAPIError) as exc:
+        error = classify(exc)
+        if error is None:
+            raise
+        raise error from None

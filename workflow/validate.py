@@ -99,15 +99,30 @@ def choice(
     return value
 
 
+#: YYYY-MM-DD with a month 01-12 and a day 01-31; whether the day exists is checked after
+_ISO_DATE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
+
+#: the years any date may fall in (applications, deadlines, drills, job runs)
+YEARS = range(2000, 3000)
+
+
 def parse_date(value: str | date | None, field: str = "date") -> date | None:
+    """A date written strictly as ``YYYY-MM-DD``, which exists and lies in ``YEARS``."""
     if value is None or isinstance(value, date):
         return value
-    if not value.strip():
+    if not isinstance(value, str):
+        raise InvalidInput("invalid_type", field=field, value=repr(value))
+    value = value.strip()
+    if not value:
         return None
+    if not _ISO_DATE.fullmatch(value):
+        raise InvalidInput("invalid_date", value=value)
+    if int(value[:4]) not in YEARS:
+        raise InvalidInput("date_out_of_range", value=value)
     try:
-        return date.fromisoformat(value.strip())
+        return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput("invalid_date", value=value) from None
+        raise InvalidInput("date_nonexistent", value=value) from None
 
 
 def count(field: str, value: str | int | None, *, minimum: int = 0) -> int | None:
@@ -128,6 +143,6 @@ def year(value: str | int | None) -> int:
     number = count("year", value)
     if number is None:
         raise InvalidInput("missing_field", field="year")
-    if not 2000 <= number <= 2999:
+    if number not in YEARS:
         raise InvalidInput("year_out_of_range", value=value)
     return number

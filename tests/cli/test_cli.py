@@ -1240,8 +1240,10 @@ def test_db_upgrade_on_a_new_sqlite_file(tmp_path: Path) -> None:
     result = run(path, "nobody", "item list")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == "错误：数据库尚未初始化，请先运行：campusgate db upgrade\n"
+    missing = f"错误：数据库文件 {path} 不存在；新建请运行：campusgate --db {path} db upgrade\n"
+    assert result.stderr == missing
     assert ok_json(path, None, "db current")["revision"] is None
+    assert not Path(path).exists()  # reading creates nothing
     assert ok_json(path, None, "db upgrade")["revision"] == migrations.head()
     assert ok_json(path, None, "db current")["revision"] == migrations.head()
     # now the schema is there: an unknown user is a plain "not found"

@@ -55,7 +55,7 @@ def test_advance_reports_every_id_even_an_odd_one(db: Database) -> None:
 
 
 def test_an_unknown_migration_revision_is_invalid_input(db: Database) -> None:
-    refused(db, None, "db downgrade nosuch", exit=2, contains=("nosuch",))
+    refused(db, "admin", "db downgrade nosuch --yes", exit=2, contains=("nosuch",))
     refused(db, None, "db upgrade 0099", exit=2, contains=("0099",))
 
 

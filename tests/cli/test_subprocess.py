@@ -5,6 +5,7 @@ internal errors without tracebacks."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -87,7 +88,12 @@ def test_usage_errors_without_json() -> None:
 
 
 def test_internal_error_has_no_traceback_without_debug(tmp_path: Path) -> None:
-    """A directory is no SQLite database: exit 1, one clear error, no traceback."""
+    """A migrated database whose tables were dropped by hand: exit 1, one clear error, no
+    traceback."""
+    broken = tmp_path / "broken.db"
+    with sqlite3.connect(broken) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    tmp_path = broken
     proc = campusgate("--db", str(tmp_path), "--as", "li.na", "item", "list")
     assert proc.returncode == 1
     assert proc.stdout == ""
@@ -112,10 +118,12 @@ def test_unmigrated_sqlite_file_says_run_db_upgrade(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert proc.returncode == 1
     assert proc.stdout == ""
-    assert proc.stderr == "错误：数据库尚未初始化，请先运行：campusgate db upgrade\n"
+    url = f"sqlite:///{path}"
+    assert proc.stderr == f"错误：数据库 {url} 尚未初始化，请先运行：campusgate db upgrade\n"
     no_traceback(proc)
     proc = campusgate("--lang", "en", "--db", str(path), "--as", "li.na", "item", "list")
-    assert proc.stderr == "error: the database has no schema yet; run: campusgate db upgrade\n"
+    english = f"error: the database {url} has no schema yet; run: campusgate db upgrade\n"
+    assert proc.stderr == english
     proc = campusgate("--db", str(path), "--as", "li.na", "item", "list", "--json")
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["error"]["code"] == "no_db_schema"

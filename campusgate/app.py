@@ -1,0 +1,229 @@
+"""What every command shares: the root group and its options, the acting context (``App``),
+the ``command`` decorator that turns errors into exit codes, and printing.
+
+Heavy modules (SQLAlchemy, the services, rich) are imported inside the commands, so that
+``campusgate --help`` starts quickly. Domain errors become one clear line and the exit code
+of SPEC §7; with ``--json`` stdout is exactly one JSON document, errors included.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import os
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import click
+
+EXIT_INTERNAL = 1
+EXIT_USAGE = 2
+LANGUAGES = ("zh", "en")
+TODAY_ENV = "CAMPUSGATE_TODAY"
+
+
+class App:
+    """What every command needs: settings, the database, who is acting, the language, the
+    date the rules act for, and whether to print JSON."""
+
+    def __init__(
+        self,
+        db: str | None,
+        login: str | None,
+        config: str | None,
+        lang: str,
+        debug: bool,
+        today: str | None = None,
+    ):
+        self._db_option = db
+        self._config = config
+        self._today_option = today
+        self.login = login or os.environ.get("CAMPUSGATE_USER") or getpass.getuser()
+        self.lang = lang
+        self.debug = debug
+        self.as_json = False
+        #: the drill date the rules act for (None: the real today)
+        self.today: date | None = None
+        self._settings: Any = None
+        self._database: Any = None
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None:
+            from campusgate.workflow.config import load_settings
+
+            self._settings = load_settings(self._config, self._db_option)
+        return self._settings
+
+    @property
+    def db(self) -> Any:
+        """The configured database, which must exist: reading never creates it."""
+        if self._database is None:
+            self._database = self._open(create=False)
+        return self._database
+
+    def creating_db(self) -> Any:
+        """The configured database, created (with its folder) if it is a new SQLite file."""
+        if self._database is None:
+            self._database = self._open(create=True)
+        return self._database
+
+    def _open(self, *, create: bool) -> Any:
+        from campusgate.models import Database
+
+        settings = self.settings
+        return Database(
+            settings.database_url,
+            create=create,
+            connect_timeout=settings.database.connect_timeout,
+        )
+
+    def resolve_today(self) -> date | None:
+        """The drill date asked for (``--today``, else ``CAMPUSGATE_TODAY``), honoured only when
+        the configuration allows it; a malformed date is invalid input."""
+        if not (self._today_option or os.environ.get(TODAY_ENV)):
+            return None
+        from campusgate.workflow.clock import requested_override
+        from campusgate.workflow.errors import InvalidInput
+
+        drill = requested_override(self._today_option)
+        if drill is not None and not self.settings.clock.allow_override:
+            source = "--today" if self._today_option else TODAY_ENV
+            raise InvalidInput("today_not_allowed", source=source)
+        return drill
+
+    def t(self, code: str, **params: Any) -> str:
+        from campusgate.workflow.messages import render
+
+        return render(code, self.lang, **params)
+
+    def label(self, key: str | None) -> str:
+        from campusgate.workflow.messages import label
+
+        return label(key, self.lang)
+
+
+def error_line(lang: str, message: str) -> None:
+    """A refusal as one line on stderr, in the reader's language."""
+    click.echo(("错误：" if lang == "zh" else "error: ") + message, err=True)
+
+
+def json_dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def error_payload(code: str, message: str, exit_code: int) -> str:
+    return json_dump({"error": {"code": code, "message": message, "exit": exit_code}})
+
+
+def translate(exc: BaseException, app: App | None) -> tuple[int, str, str]:
+    """(exit code, error code, message) for anything a command raised."""
+    from campusgate.workflow.errors import CampusgateError
+    from campusgate.workflow.tx import classify
+
+    lang = app.lang if app else "zh"
+    if not isinstance(exc, CampusgateError):
+        db = app._database if app else None
+        exc = classify(exc, db) or exc
+    if isinstance(exc, CampusgateError):
+        return exc.exit_code, exc.code, exc.message(lang)
+    # one line: a driver's own message, without SQLAlchemy's statement and background link
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    first = text.splitlines()[0] if text else ""
+    err = CampusgateError("internal", detail=f"{type(exc).__name__}: {first}")
+    return EXIT_INTERNAL, "internal", err.message(lang)
+
+
+def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Callable[..., Any]:
+    """A command with ``--json`` whose errors become exit codes and one clear line; it runs
+    as of the drill date when one is asked for and allowed."""
+
+    def decorate(func: Callable[..., Any]) -> Any:
+        @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document.")
+        @click.pass_context
+        @functools.wraps(func)
+        def wrapper(ctx: click.Context, *args: Any, as_json: bool, **kw: Any) -> None:
+            app = ctx.ensure_object(App)
+            app.as_json = as_json
+            try:
+                app.today = app.resolve_today()
+                code = _run(func, app, app.today, *args, **kw)
+            except click.ClickException:
+                raise
+            except Exception as exc:  # every error leaves as an exit code
+                if app.debug:
+                    import traceback
+
+                    traceback.print_exc()
+                exit_code, err_code, message = translate(exc, app)
+                if as_json:
+                    click.echo(error_payload(err_code, message, exit_code))
+                else:
+                    error_line(app.lang, message)
+                ctx.exit(exit_code)
+            ctx.exit(code or 0)
+
+        return group.command(name, **kwargs)(wrapper)
+
+    return decorate
+
+
+def _run(func: Callable[..., Any], app: App, drill: date | None, *args: Any, **kw: Any) -> Any:
+    if drill is None:
+        return func(app, *args, **kw)
+    from campusgate.workflow.clock import acting_as_of
+
+    with acting_as_of(drill):
+        return func(app, *args, **kw)
+
+
+def emit(app: App, data: Any, human: Callable[[Any], None] | str | None = None) -> None:
+    if app.as_json:
+        click.echo(json_dump(data))
+    elif callable(human):
+        human(data)
+    elif human is not None:
+        click.echo(human)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="CAMPUSGATE_DB", help="Database URL or SQLite file path.")
+@click.option(
+    "--as", "login", envvar="CAMPUSGATE_USER", help="Act as this login (default: OS user)."
+)
+@click.option("--config", envvar="CAMPUSGATE_CONFIG", help="Configuration file (TOML).")
+@click.option(
+    "--lang",
+    envvar="CAMPUSGATE_LANG",
+    type=click.Choice(LANGUAGES),
+    default=LANGUAGES[0],
+    show_default=True,
+    help="Language of messages and tables.",
+)
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    help=f"Drills: act as of this date (or {TODAY_ENV}); needs [clock] allow_override = true.",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.version_option(package_name="campusgate")
+@click.pass_context
+def cli(
+    ctx: click.Context,
+    db: str | None,
+    login: str | None,
+    config: str | None,
+    lang: str,
+    today: str | None,
+    debug: bool,
+) -> None:
+    """campusgate — whitelists of social affairs entering campus, and rectification ledgers.
+
+    \b
+    Example:
+        campusgate demo
+        campusgate --as zhang.wei item list --state submitted
+    """
+    ctx.obj = App(db, login, config, lang, debug, today)
