@@ -51,7 +51,10 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
     if path.is_dir():
         raise Unavailable("db_is_directory", path=str(path))
     if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise Unavailable("db_cannot_open", path=str(path), error=exc.strerror) from None
     elif not path.exists():
         raise Unavailable("db_missing", path=str(path))
 
@@ -59,6 +62,17 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
 def _sqlite_engine(url: str, path: Path | None) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     where = str(path) if path else url
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except sqlite3.Error as exc:
+            if exc.sqlite_errorname.startswith("SQLITE_CANTOPEN"):
+                raise Unavailable(
+                    "db_cannot_open", path=where, error=exc.sqlite_errorname
+                ) from None
+            raise
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -70,10 +84,6 @@ def _sqlite_engine(url: str, path: Path | None) -> Engine:
         except sqlite3.DatabaseError as exc:
             if exc.sqlite_errorname == "SQLITE_NOTADB":
                 raise Unavailable("db_not_a_database", path=where) from None
-            if exc.sqlite_errorname.startswith("SQLITE_CANTOPEN"):
-                raise Unavailable(
-                    "db_cannot_open", path=where, error=exc.sqlite_errorname
-                ) from None
             raise
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys=ON")

@@ -40,14 +40,9 @@ def today() -> date:
     return drill or datetime.now(TZ).date()
 
 
-def as_of() -> date | None:
-    """The drill date the rules act for, or None on a real day."""
-    return _drill.get()
-
-
 @contextmanager
 def acting_as_of(drill: date | None) -> Iterator[None]:
-    """Make ``today()`` (and ``as_of()``) answer ``drill`` inside the block."""
+    """Make ``today()`` answer ``drill`` inside the block."""
     token = _drill.set(drill)
     try:
         yield

@@ -307,6 +307,23 @@ def test_a_folder_or_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     assert text_file.read_text(encoding="utf-8") == "这不是数据库\n" * 200
 
 
+def test_a_file_that_cannot_be_opened_or_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    inside = blocker / "x.db"
+    result = run(str(inside), None, "db upgrade")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"错误：无法打开数据库文件 {inside}（")
+    assert "内部错误" not in result.stderr and result.stderr.count("\n") == 1
+    unwritable = Path("/proc/campusgate.db")  # a folder nobody can create files in
+    result = run(str(unwritable), None, ["--lang", "en", "db", "upgrade"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: cannot open the database file {unwritable} (SQLITE_CANTOPEN); "
+        "check the path and its permissions\n"
+    )
+
+
 def test_an_unreachable_server_is_named(tmp_path: Path) -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))

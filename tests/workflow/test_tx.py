@@ -69,6 +69,7 @@ def test_other_errors_pass_unchanged(db: Database) -> None:
     assert classify(caught.value) is None and classify(caught.value, db) is None
     with pytest.raises(ZeroDivisionError), writing(db):
         _ = 1 / 0
+    assert classify(ValueError("not from a driver")) is None
 
 
 def test_a_sqlite_duplicate_is_no_race(db: Database) -> None:
