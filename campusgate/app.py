@@ -21,7 +21,6 @@ import click
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 LANGUAGES = ("zh", "en")
-TODAY_ENV = "CAMPUSGATE_TODAY"
 
 
 class App:
@@ -36,10 +35,12 @@ class App:
         lang: str,
         debug: bool,
         today: str | None = None,
+        today_source: str = "--today",
     ):
         self._db_option = db
         self._config = config
         self._today_option = today
+        self._today_source = today_source
         self.login = login or os.environ.get("CAMPUSGATE_USER") or getpass.getuser()
         self.lang = lang
         self.debug = debug
@@ -81,17 +82,16 @@ class App:
         )
 
     def resolve_today(self) -> date | None:
-        """The drill date asked for (``--today``, else ``CAMPUSGATE_TODAY``), honoured only when
+        """The drill date asked for (``--today`` or ``CAMPUSGATE_TODAY``), honoured only when
         the configuration allows it; a malformed date is invalid input."""
-        if not (self._today_option or os.environ.get(TODAY_ENV)):
+        if not self._today_option:
             return None
-        from campusgate.workflow.clock import requested_override
         from campusgate.workflow.errors import InvalidInput
+        from campusgate.workflow.validate import parse_date
 
-        drill = requested_override(self._today_option)
+        drill = parse_date(self._today_option, self._today_source)
         if drill is not None and not self.settings.clock.allow_override:
-            source = "--today" if self._today_option else TODAY_ENV
-            raise InvalidInput("today_not_allowed", source=source)
+            raise InvalidInput("today_not_allowed", source=self._today_source)
         return drill
 
     def t(self, code: str, **params: Any) -> str:
@@ -204,8 +204,10 @@ def emit(app: App, data: Any, human: Callable[[Any], None] | str | None = None) 
 )
 @click.option(
     "--today",
+    envvar="CAMPUSGATE_TODAY",
+    show_envvar=True,
     metavar="YYYY-MM-DD",
-    help=f"Drills: act as of this date (or {TODAY_ENV}); needs [clock] allow_override = true.",
+    help="Drills: act as of this date; needs [clock] allow_override = true.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.version_option(package_name="campusgate")
@@ -226,4 +228,6 @@ def cli(
         campusgate demo
         campusgate --as zhang.wei item list --state submitted
     """
-    ctx.obj = App(db, login, config, lang, debug, today)
+    from_env = ctx.get_parameter_source("today") is click.core.ParameterSource.ENVIRONMENT
+    source = "CAMPUSGATE_TODAY" if from_env else "--today"
+    ctx.obj = App(db, login, config, lang, debug, today, source)

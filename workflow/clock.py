@@ -28,15 +28,10 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def requested_override(option: str | None = None) -> date | None:
-    """The drill date asked for by ``--today`` or else ``CAMPUSGATE_TODAY``; malformed is
-    invalid input."""
-    value = option or os.environ.get(TODAY_ENV)
-    return parse_date(value, "today") if value else None
-
-
 def today() -> date:
-    drill = _drill.get() or requested_override()
+    """Today in Asia/Shanghai, or the drill date (``acting_as_of``, else ``CAMPUSGATE_TODAY``
+    for callers of the services outside the CLI)."""
+    drill = _drill.get() or parse_date(os.environ.get(TODAY_ENV), "today")
     return drill or datetime.now(TZ).date()
 
 

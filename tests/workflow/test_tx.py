@@ -6,6 +6,7 @@ on PostgreSQL gives any SQLSTATE exactly as the server reports it); nothing is m
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -72,14 +73,16 @@ def test_other_errors_pass_unchanged(db: Database) -> None:
     assert classify(ValueError("not from a driver")) is None
 
 
-def test_a_sqlite_duplicate_is_no_race(db: Database) -> None:
+def test_a_sqlite_duplicate_is_no_race(sqlite_template: Path, tmp_path: Path) -> None:
     """SQLite serialises writers, so a duplicate there is a real integrity error."""
-    if db.backend != "sqlite":
-        pytest.skip("SQLite's error names")
+    path = tmp_path / "dup.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(str(path))
     with pytest.raises(IntegrityError) as caught, writing(db) as session:
-        session.add(Jurisdiction(name="河南省", level="province"))
+        session.add_all([Jurisdiction(name="河南省", level="province") for _ in range(2)])
         session.flush()
     assert caught.value.orig.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE"
+    db.dispose()
 
 
 def test_a_stale_version_is_a_lost_race(db: Database) -> None:
