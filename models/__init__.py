@@ -1,22 +1,26 @@
 """Mapped classes of campusgate. Storage only: no business rules live here."""
 
-from campusgate.models.base import Base, UTCDateTime
+from campusgate.models.audit import Checkpoint, OrgEvent
+from campusgate.models.base import Base, UTCDateTime, one_of
 from campusgate.models.db import Database, normalize_url
 from campusgate.models.items import Evaluation, Item, ItemEvent
 from campusgate.models.org import Department, Jurisdiction, Quota, School, User, UserRole
 
 __all__ = [
     "Base",
+    "Checkpoint",
     "Database",
     "Department",
     "Evaluation",
     "Item",
     "ItemEvent",
     "Jurisdiction",
+    "OrgEvent",
     "Quota",
     "School",
     "UTCDateTime",
     "User",
     "UserRole",
     "normalize_url",
+    "one_of",
 ]
