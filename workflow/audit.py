@@ -255,6 +255,10 @@ def org_event_hash(event: OrgEvent) -> str:
     return chain_hash(event.prev_hash, org_canonical(event))
 
 
+#: The PostgreSQL advisory lock that orders writers of the organisation's chain.
+ORG_CHAIN_LOCK = 0x6F7267  # "org"
+
+
 def record_org(
     session: Session,
     actor: str,
@@ -270,12 +274,15 @@ def record_org(
     ``after`` (``None``: absent); nothing when they are equal. ``action`` defaults to
     created / updated / deleted.
 
-    The next ``seq`` is unique: two organisers racing on PostgreSQL collide there (exit 6).
+    Writers of the chain queue on an advisory lock on PostgreSQL (SQLite's write lock does the
+    same), and the next ``seq`` is unique besides.
     """
     if before == after:
         return None
     if action is None:
         action = "created" if before is None else "deleted" if after is None else "updated"
+    if session.get_bind().dialect.name == "postgresql":  # organisers queue for the next seq
+        session.execute(select(func.pg_advisory_xact_lock(ORG_CHAIN_LOCK)))
     last = session.execute(
         select(OrgEvent.seq, OrgEvent.hash).order_by(OrgEvent.seq.desc()).limit(1)
     ).first()

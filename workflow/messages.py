@@ -301,11 +301,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "审计日志与检查点 {checkpoint}（{source}）不符：{detail}",
         "the audit log disagrees with checkpoint {checkpoint} ({source}): {detail}",
     ),
-    "audit_verified": (
-        "审计链完整：{events} 条事项事件、{org_events} 条组织事件全部校验通过，与 {checkpoints} 个检查点一致",
-        "audit chain intact: {events} item events and {org_events} organisation events verified, "
-        "{checkpoints} checkpoints agree",
-    ),
     "audit_checkpointed": (
         "检查点 {checkpoint} 已记录：{items} 个事项、{item_events} 条事项事件、{org_events} 条组织事件，摘要 {head}",
         "checkpoint {checkpoint} recorded: {items} items, {item_events} item events, "

@@ -37,7 +37,7 @@ def show(
     if item_id is not None:
         found = [
             {"chain": "item", "item_id": int(item_id), **event}
-            for event in _item(db, login, item_id)
+            for event in show_item(db, login, item_id)["history"]
         ]
         return [e for e in found if start is None or _at(e["at"]) >= start]
     with db.read() as session:
@@ -58,10 +58,6 @@ def show(
                     if start is None or _at(event["at"]) >= start
                 ]
         return sorted(found, key=lambda e: e["at"])
-
-
-def _item(db: Database, login: str, item_id: int | str) -> list[dict[str, Any]]:
-    return list(show_item(db, login, item_id)["history"])
 
 
 def _at(stamp: str) -> datetime:
