@@ -22,8 +22,8 @@ from sqlalchemy import CheckConstraint, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from campusgate import domain, migrations
-from campusgate.models import Base, Database, Item, ItemEvent
-from campusgate.workflow import validate
+from campusgate.models import Base, Database, Item, ItemEvent, OrgEvent
+from campusgate.workflow import audit, validate
 from tests.backends import campusgate_command, throwaway_pg_database
 from tests.org import apply, build_org
 
@@ -329,6 +329,12 @@ def test_an_organisation_at_0001_upgrades_with_its_data(empty_db: Database) -> N
     _assert_at_head(db)
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT name FROM jurisdictions")).scalars().all() == ["河南省"]
+    # the organisation that predates its events is recorded as it stands, and verifies
+    with db.read() as session:
+        (event,) = session.scalars(select(OrgEvent)).all()
+        assert (event.entity, event.key, event.action) == ("jurisdiction", "河南省", "recorded")
+        assert event.actor == "migration:0002"
+        assert audit.verify(session).ok is True
     assert migrations.downgrade(db, "0001") == "0001"
     assert migrations.upgrade(db) == migrations.head()
 

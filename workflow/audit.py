@@ -304,6 +304,18 @@ def record_org(
     return event
 
 
+def record_baseline(session: Session, actor: str) -> int:
+    """Record the organisation as it stands as events (action ``recorded``): for a database
+    whose organisation predates its events. Returns the number of events written."""
+    written = 0
+    for entity, states in ORG_ENTITIES.items():
+        for key, state in sorted(states(session, None).items()):
+            written += (
+                record_org(session, actor, entity, key, None, state, action="recorded") is not None
+            )
+    return written
+
+
 # --------------------------------------------------------------------------- verify
 
 
@@ -518,6 +530,8 @@ def verify(session: Session, against: Iterable[dict[str, Any]] = ()) -> Verdict:
     Every event is counted even after a break; the first break is named: items in (item,
     seq) order, then the organisation, then the checkpoints.
     """
+    if session.get_bind().dialect.name == "postgresql":  # one snapshot for every statement
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     findings = _Findings()
     count = _verify_items(session, findings)
     org_count = _verify_org(session, findings)
@@ -559,7 +573,7 @@ def _folds(
     at: dict[int, tuple[int, int, str]] = {}
     if not stops:
         return at
-    fold, count, chains = "", 0, set()
+    fold, count, chains = "", 0, set[int]()
     pending = iter(stops)
     stop = next(pending)
     for position, chain, line in rows:

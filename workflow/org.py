@@ -151,7 +151,7 @@ def _user(
     session: Session,
     actor: str,
     login: str,
-    roles: list[str],
+    roles: list[str] | str | None,
     jurisdiction: str,
     department: str | None,
     email: str | None,

@@ -5,8 +5,9 @@ Revises: 0001
 Create Date: 2026-11-29
 
 org_events and audit_checkpoints are append-only like item_events (UPDATE and DELETE refused
-by trigger on both backends); on PostgreSQL TRUNCATE of the three is refused too. The CHECK
-constraints take the domain's values from campusgate.domain as they are at this revision.
+by trigger on both backends); on PostgreSQL TRUNCATE of the three is refused too. An
+organisation already in the database is recorded as events (actor ``migration:0002``). The
+CHECK constraints take the domain's values from campusgate.domain as they are at this revision.
 
 """
 from typing import Sequence, Union
@@ -87,6 +88,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_checkpoints'))
     )
     _append_only_up()
+    _record_the_organisation()
     with _foreign_keys_deferred():
         for table, checks in CHECKS.items():
             with op.batch_alter_table(table, schema=None) as batch_op:
@@ -109,6 +111,21 @@ def downgrade() -> None:
         batch_op.drop_index('ix_org_events_entity_key')
 
     op.drop_table('org_events')
+
+
+def _record_the_organisation() -> None:
+    """An organisation that predates its events is recorded as it stands, so that
+    ``audit verify`` holds it to its events from now on."""
+    from sqlalchemy.orm import Session
+
+    from campusgate.workflow import audit
+
+    session = Session(bind=op.get_bind())
+    try:
+        audit.record_baseline(session, "migration:0002")
+        session.flush()
+    finally:
+        session.close()
 
 
 class _foreign_keys_deferred:
