@@ -478,13 +478,23 @@ def _verify_items(session: Session, findings: _Findings) -> int:
     return count
 
 
-def _org_broken(event: OrgEvent | None, seq: int, detail: str, **where: Any) -> dict[str, Any]:
+def _org_broken(
+    event: OrgEvent | None, seq: int, detail: str, what: str | None = None, **where: Any
+) -> dict[str, Any]:
     found: dict[str, Any] = {"chain": "org", "seq": seq, **where}
     if event is not None:
         found.update(
             id=event.id, entity=event.entity, key=event.key, actor=event.actor, at=_ts(event.at)
         )
-    return _detail(found, detail)
+    return _detail(found, detail, what)
+
+
+def _difference(row: dict[str, Any] | None, told: dict[str, Any] | None) -> str:
+    """What a row says against what its events say, e.g. ``roles ['admin'] ≠ []``."""
+    if row is None or told is None:
+        return f"{'-' if row is None else 'exists'} ≠ {'-' if told is None else 'exists'}"
+    names = sorted(name for name in set(row) | set(told) if row.get(name) != told.get(name))
+    return "; ".join(f"{name} {row.get(name)!r} ≠ {told.get(name)!r}" for name in names)
 
 
 def _verify_org(session: Session, findings: _Findings) -> int:
@@ -516,8 +526,9 @@ def _verify_org(session: Session, findings: _Findings) -> int:
         told_here = {key: after for (e, key), after in told.items() if e == entity}
         for key in sorted(set(rows) | set(told_here)):
             if rows.get(key) != told_here.get(key):
+                what = _difference(rows.get(key), told_here.get(key))
                 findings.add(
-                    _org_broken(None, last_seq, "org_row_mismatch", entity=entity, key=key)
+                    _org_broken(None, last_seq, "org_row_mismatch", what, entity=entity, key=key)
                 )
                 return count
     return count

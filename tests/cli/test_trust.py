@@ -319,6 +319,7 @@ def test_an_organisation_change_made_outside_the_program(db: Database) -> None:
     assert (found["chain"], found["entity"], found["key"]) == ("org", "user", "li.na")
     message = refused(db, "li.na", "--lang en audit verify", exit=5, lang="en").stderr
     assert "organisation" in message and "user li.na" in message
+    assert "roles ['admin', 'applicant'] ≠ ['applicant']" in message
 
 
 @pytest.mark.parametrize(
