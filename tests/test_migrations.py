@@ -334,6 +334,7 @@ def test_an_organisation_at_0001_upgrades_with_its_data(empty_db: Database) -> N
         (event,) = session.scalars(select(OrgEvent)).all()
         assert (event.entity, event.key, event.action) == ("jurisdiction", "河南省", "recorded")
         assert event.actor == "migration:0002"
+    with db.read() as session:
         assert audit.verify(session).ok is True
     assert migrations.downgrade(db, "0001") == "0001"
     assert migrations.upgrade(db) == migrations.head()

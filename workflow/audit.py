@@ -310,9 +310,8 @@ def record_baseline(session: Session, actor: str) -> int:
     written = 0
     for entity, states in ORG_ENTITIES.items():
         for key, state in sorted(states(session, None).items()):
-            written += (
-                record_org(session, actor, entity, key, None, state, action="recorded") is not None
-            )
+            record_org(session, actor, entity, key, None, state, action="recorded")
+            written += 1
     return written
 
 
@@ -539,7 +538,8 @@ def verify(session: Session, against: Iterable[dict[str, Any]] = ()) -> Verdict:
     against every checkpoint recorded in the database and every one in ``against``.
 
     Every event is counted even after a break; the first break is named: items in (item,
-    seq) order, then the organisation, then the checkpoints.
+    seq) order, then the organisation, then the checkpoints. ``session`` is fresh: on
+    PostgreSQL its transaction reads one snapshot (REPEATABLE READ).
     """
     if session.get_bind().dialect.name == "postgresql":  # one snapshot for every statement
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
