@@ -486,3 +486,43 @@ def test_organisers_at_once_keep_one_chain(db: Database) -> None:
     assert [e["seq"] for e in shown] == list(range(1, len(shown) + 1))
     assert sum(e["entity"] == "school" and e["key"][0] in "甲乙" for e in shown) == 40
     assert verified(db)["ok"] is True
+
+
+def test_loading_again_writes_no_event(db: Database, tmp_path: Path) -> None:
+    path = write(tmp_path, f'[[school]]\nname = "鹤壁市第二中学"\njurisdiction = "{CITY}"\n')
+    ok(db, "admin", ["org", "load", str(path)])
+    count = len(org_events(db))
+    assert ok_json(db, "admin", ["org", "load", str(path)])["unchanged"] == 1
+    assert len(org_events(db)) == count
+
+
+def test_checkpoints_taken_while_items_change_all_hold(db: Database) -> None:
+    """A checkpoint covers exactly the events committed before it: later ones never slip in
+    below its last id, so every checkpoint still agrees once the writers are done."""
+    import threading
+
+    from tests.org import apply
+
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def applying() -> None:
+        mine = Database(db.url)
+        try:
+            for number in range(15):
+                apply(mine, title=f"活动{number}")
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            done.set()
+            mine.dispose()
+
+    writer = threading.Thread(target=applying)
+    writer.start()
+    marks = []
+    while not done.is_set() or not marks:
+        marks.append(audit.checkpoint(db, "system:checkpoint"))
+    writer.join()
+    assert errors == []
+    assert verified(db)["ok"] is True
+    assert marks[-1]["item_events"] <= 15
