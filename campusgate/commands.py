@@ -563,33 +563,117 @@ def audit() -> None:
 
 
 @command(audit, "verify")
-def audit_verify(app: App) -> int:
-    """Recompute every hash chain; exit 5 and name the first broken event if any.
+@click.option(
+    "--against",
+    "against",
+    type=click.Path(dir_okay=False),
+    help="Also check the log against checkpoints kept outside the database "
+    "(what `audit checkpoint` printed: its JSON, or its lines).",
+)
+def audit_verify(app: App, against: str | None) -> int:
+    """Recompute every hash chain, replay it against the rows it describes and check the
+    log against its checkpoints; exit 5 and name the first break if any.
 
     \b
     Example:
         campusgate audit verify
+        campusgate audit verify --against checkpoints.txt
     """
     from campusgate.workflow import audit as service
 
+    marks = service.read_checkpoints(against) if against else []
     with app.db.read() as session:
-        verdict = service.verify(session)
+        verdict = service.verify(session, marks)
     data = {"ok": verdict.ok, "events": verdict.events, "first_broken": verdict.first_broken}
     if verdict.ok:
         emit(app, data, app.t("audit_ok", events=verdict.events))
         return 0
     broken = verdict.first_broken or {}
-    message = app.t(
-        "audit_broken",
-        item_id=broken.get("item_id"),
-        seq=broken.get("seq"),
-        detail=app.label(broken.get("detail_code")),
-    )
+    shown = app.label(broken.get("detail_code"))
+    if broken.get("what"):
+        shown += f": {broken['what']}"
+    chain = broken.get("chain")
+    if chain == "org":
+        message = app.t(
+            "audit_broken_org",
+            seq=broken.get("seq"),
+            entity=broken.get("entity", ""),
+            key=broken.get("key", ""),
+            detail=shown,
+        )
+    elif chain == "checkpoint":
+        message = app.t(
+            "audit_broken_checkpoint",
+            checkpoint=broken.get("checkpoint"),
+            source=broken.get("source"),
+            detail=shown,
+        )
+    else:
+        message = app.t(
+            "audit_broken", item_id=broken.get("item_id"), seq=broken.get("seq"), detail=shown
+        )
     if app.as_json:  # type: ignore[attr-defined]
         emit(app, data)
     else:
         error_line(app.lang, message)
     return 5
+
+
+@command(audit, "checkpoint")
+def audit_checkpoint(app: App) -> None:
+    """Record the head digest of the whole audit log and print it (admin).
+
+    Keep the printed line outside the database (mail, paper, another machine):
+    `audit verify --against FILE` checks the log against such lines later.
+
+    \b
+    Example:
+        campusgate audit checkpoint >> /srv/elsewhere/checkpoints.txt
+    """
+    import json
+
+    from campusgate.workflow import audit as service
+
+    mark = service.checkpoint(app.db, app.login)
+
+    def human(data: dict[str, Any]) -> None:
+        click.echo(app.t("audit_checkpointed", **data))
+        click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+    emit(app, mark, human)
+
+
+@command(audit, "show")
+@click.option("--item", "item_id", help="The events of this item.")
+@click.option("--org", "org_only", is_flag=True, help="The organisation's events (admin).")
+@click.option("--since", help="From this date on (YYYY-MM-DD, Asia/Shanghai).")
+def audit_show(app: App, item_id: str | None, org_only: bool, since: str | None) -> None:
+    """Print audit events: of one item, of the organisation, or all of them (admin).
+
+    \b
+    Example:
+        campusgate audit show --item 12
+        campusgate audit show --org --since 2026-12-01
+    """
+    import json
+
+    from campusgate.workflow import trail
+
+    events = trail.show(app.db, app.login, item_id=item_id, org=org_only, since=since)
+
+    def human(rows: list[dict[str, Any]]) -> None:
+        for e in rows:
+            if e["chain"] == "org":
+                change = json.dumps([e["before"], e["after"]], ensure_ascii=False)
+                what = f"{app.label('entity_' + e['entity'])} {e['key']} {e['action']} {change}"
+            else:
+                moved = f"{app.label(e['from_state']) or '-'} → {app.label(e['to_state'])}"
+                what = f"#{e['item_id']}.{e['seq']} {app.label(e['trigger'])} {moved}"
+                if e.get("reason"):
+                    what += f" {e['reason']}"
+            click.echo(f"{e['at']} {e['actor']} {what}")
+
+    emit(app, events, human)
 
 
 @cli.group()

@@ -1,18 +1,21 @@
 """Mapped classes of campusgate. Storage only: no business rules live here."""
 
-from campusgate.models.base import Base, UTCDateTime
+from campusgate.models.audit import Checkpoint, OrgEvent
+from campusgate.models.base import Base, UTCDateTime, one_of
 from campusgate.models.db import Database, Unavailable, normalize_url
 from campusgate.models.items import Evaluation, Item, ItemEvent
 from campusgate.models.org import Department, Jurisdiction, Quota, School, User, UserRole
 
 __all__ = [
     "Base",
+    "Checkpoint",
     "Database",
     "Department",
     "Evaluation",
     "Item",
     "ItemEvent",
     "Jurisdiction",
+    "OrgEvent",
     "Quota",
     "School",
     "UTCDateTime",
@@ -20,4 +23,5 @@ __all__ = [
     "User",
     "UserRole",
     "normalize_url",
+    "one_of",
 ]

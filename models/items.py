@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campusgate.models.base import Base
+from campusgate.domain import ASPECTS, BASIS_KINDS, KINDS, OUTCOMES, RATINGS, SOURCES, STATES
+from campusgate.models.base import Base, one_of
 from campusgate.models.org import Department, Jurisdiction, School, User
 
 
@@ -23,6 +24,11 @@ class Item(Base):
     __table_args__ = (
         Index("ix_items_kind_jurisdiction_year_state", "kind", "jurisdiction_id", "year", "state"),
         Index("ix_items_kind_state_deadline", "kind", "state", "deadline"),
+        one_of("kind", KINDS),
+        one_of("state", STATES),
+        one_of("basis_kind", BASIS_KINDS),
+        one_of("source", SOURCES),
+        one_of("aspect", ASPECTS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,27 +47,28 @@ class Item(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     title: Mapped[str | None] = mapped_column(String(200))
     basis_kind: Mapped[str | None] = mapped_column(String(16))
-    basis_docs: Mapped[list[str] | None]
-    lead_units: Mapped[list[str] | None]
+    #: ``max_chars``: the longest text a column (or each entry of a list) takes
+    basis_docs: Mapped[list[str] | None] = mapped_column(info={"max_chars": 300})
+    lead_units: Mapped[list[str] | None] = mapped_column(info={"max_chars": 100})
     schedule: Mapped[str | None] = mapped_column(String(200))
     manner: Mapped[str | None] = mapped_column(String(200))
     scope: Mapped[str | None] = mapped_column(String(200))
     place: Mapped[str | None] = mapped_column(String(200))
-    content: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str | None] = mapped_column(Text, info={"max_chars": 4000})
     teacher_hours: Mapped[float | None] = mapped_column(Float)
     ratified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ratified_at: Mapped[datetime | None]
 
     # rectification item
-    summary: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text, info={"max_chars": 2000})
     source: Mapped[str | None] = mapped_column(String(16))
     aspect: Mapped[str | None] = mapped_column(String(16))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     reporter: Mapped[str | None] = mapped_column(String(200))
-    standard: Mapped[str | None] = mapped_column(Text)
+    standard: Mapped[str | None] = mapped_column(Text, info={"max_chars": 2000})
     deadline: Mapped[date | None] = mapped_column(Date)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    result: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text, info={"max_chars": 2000})
     linked_item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id"), index=True)
 
     jurisdiction: Mapped[Jurisdiction] = relationship()
@@ -92,7 +99,7 @@ class ItemEvent(Base):
     actor: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime]
     as_of: Mapped[date | None] = mapped_column(Date)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text, info={"max_chars": 1000})
     changes: Mapped[dict[str, Any] | None]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
@@ -102,12 +109,13 @@ class Evaluation(Base):
     """The year-end evaluation recorded for a published whitelist item (SPEC §4.6)."""
 
     __tablename__ = "evaluations"
+    __table_args__ = (one_of("rating", RATINGS), one_of("outcome", OUTCOMES))
 
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
     year: Mapped[int] = mapped_column(index=True)
     rating: Mapped[str] = mapped_column(String(16))
     outcome: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text, info={"max_chars": 2000})
     evaluated_by: Mapped[str] = mapped_column(String(80))
     evaluated_at: Mapped[datetime]
     applied_at: Mapped[datetime | None]

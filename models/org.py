@@ -5,15 +5,17 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campusgate.models.base import Base
+from campusgate.domain import LEVELS, ROLES
+from campusgate.models.base import Base, one_of
 
 
 class Jurisdiction(Base):
     __tablename__ = "jurisdictions"
+    __table_args__ = (one_of("level", LEVELS),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    level: Mapped[str] = mapped_column(String(16))  # province | city | county
+    level: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
 
     parent: Mapped[Jurisdiction | None] = relationship(remote_side=[id])
@@ -62,6 +64,7 @@ class User(Base):
 
 class UserRole(Base):
     __tablename__ = "user_roles"
+    __table_args__ = (one_of("role", ROLES),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)

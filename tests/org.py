@@ -189,6 +189,8 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             "jurisdictions",
             "departments",
             "schools",
+            "org_events",
+            "audit_checkpoints",
         ):
             rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))
             out[table] = [tuple(r) for r in rows]

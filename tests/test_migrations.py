@@ -17,11 +17,13 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
-from sqlalchemy.exc import DBAPIError
+from alembic.script import ScriptDirectory
+from sqlalchemy import CheckConstraint, inspect, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from campusgate import migrations
-from campusgate.models import Base, Database, ItemEvent
+from campusgate import domain, migrations
+from campusgate.models import Base, Database, Item, ItemEvent, OrgEvent
+from campusgate.workflow import audit, validate
 from tests.backends import campusgate_command, throwaway_pg_database
 from tests.org import apply, build_org
 
@@ -38,8 +40,22 @@ CORE_TABLES = {
     "evaluations",
 }
 APPEND_ONLY_TRIGGERS = {
-    "sqlite": {"item_events_no_update", "item_events_no_delete"},
-    "postgresql": {"item_events_append_only"},
+    "sqlite": {
+        "item_events_no_update",
+        "item_events_no_delete",
+        "org_events_no_update",
+        "org_events_no_delete",
+        "audit_checkpoints_no_update",
+        "audit_checkpoints_no_delete",
+    },
+    "postgresql": {
+        "item_events_append_only",
+        "org_events_append_only",
+        "audit_checkpoints_append_only",
+        "item_events_no_truncate",
+        "org_events_no_truncate",
+        "audit_checkpoints_no_truncate",
+    },
 }
 APPEND_ONLY_MESSAGE = "item_events is append-only"
 
@@ -240,3 +256,92 @@ def test_cli_db_upgrade_current_downgrade(empty_url: str, tmp_path: Path) -> Non
         _assert_at_base(db)
     finally:
         db.dispose()
+
+
+# --------------------------------------------------------------------------- 0002: trust
+
+
+def _revision(name: str) -> Any:
+    """A migration script as a module (its frozen values)."""
+    script = ScriptDirectory(str(migrations.scripts())).get_revision(name)
+    assert script is not None
+    return script.module
+
+
+def test_the_check_constraints_hold_the_domain_values_of_today() -> None:
+    """A migration freezes the values it constrains; when the domain grows, this fails until
+    a new migration follows it."""
+    checks = _revision("0002").CHECKS
+    frozen = {
+        f"ck_{table}_{column}": values
+        for table, pairs in checks.items()
+        for column, values in pairs
+    }
+    modelled = {
+        str(constraint.name): constraint
+        for table in Base.metadata.tables.values()
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+    assert set(frozen) == set(modelled)
+    for name, values in frozen.items():
+        listed = ", ".join(f"'{v}'" for v in values)
+        assert listed in str(modelled[name].sqltext), name
+    assert checks["items"] == (
+        ("kind", domain.KINDS),
+        ("state", domain.STATES),
+        ("basis_kind", domain.BASIS_KINDS),
+        ("source", domain.SOURCES),
+        ("aspect", domain.ASPECTS),
+    )
+    assert checks["jurisdictions"] == (("level", domain.LEVELS),)
+    assert checks["user_roles"] == (("role", domain.ROLES),)
+    assert checks["evaluations"] == (("rating", domain.RATINGS), ("outcome", domain.OUTCOMES))
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE items SET state = 'approved'",
+        "UPDATE items SET kind = 'other'",
+        "UPDATE items SET basis_kind = 'whim'",
+        "UPDATE jurisdictions SET level = 'village'",
+        "UPDATE user_roles SET role = 'root'",
+    ],
+)
+def test_the_database_refuses_values_outside_the_domain(empty_db: Database, statement: str) -> None:
+    db = empty_db
+    migrations.upgrade(db)
+    build_org(db)
+    apply(db)
+    with pytest.raises(IntegrityError) as refused, db.engine.begin() as conn:
+        conn.execute(text(statement))
+    name = statement.split()[1] + "_" + statement.split()[3]
+    assert f"ck_{name}" in str(refused.value.orig)
+
+
+def test_an_organisation_at_0001_upgrades_with_its_data(empty_db: Database) -> None:
+    db = empty_db
+    migrations.upgrade(db, "0001")
+    with db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO jurisdictions (name, level) VALUES ('河南省', 'province')"))
+    assert migrations.upgrade(db) == migrations.head()
+    _assert_at_head(db)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name FROM jurisdictions")).scalars().all() == ["河南省"]
+    # the organisation that predates its events is recorded as it stands, and verifies
+    with db.read() as session:
+        (event,) = session.scalars(select(OrgEvent)).all()
+        assert (event.entity, event.key, event.action) == ("jurisdiction", "河南省", "recorded")
+        assert event.actor == "migration:0002"
+    with db.read() as session:
+        assert audit.verify(session).ok is True
+    assert migrations.downgrade(db, "0001") == "0001"
+    assert migrations.upgrade(db) == migrations.head()
+
+
+def test_text_limits_come_from_the_columns() -> None:
+    limits = validate.limits()
+    assert limits["title"] == Item.__table__.c.title.type.length == 200
+    assert limits["content"] == Item.__table__.c.content.info["max_chars"] == 4000
+    assert limits["login"] == 64 and limits["email"] == 254 and limits["reason"] == 1000

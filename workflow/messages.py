@@ -261,6 +261,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{fmt} needs Graphviz's dot command (e.g. apt-get install graphviz); or use --format dot or mermaid",
     ),
     "output_required": ("{fmt} 格式需要 --output 文件路径", "{fmt} needs --output PATH"),
+    # trust: organisation audit, checkpoints, strict organisation files
+    "invalid_login": (
+        "{field} “{value}” 无效：登录名只能包含英文字母、数字和 . _ @ -，并以字母或数字开头",
+        "invalid {field} '{value}': use ASCII letters, digits and . _ @ -, starting with a letter or digit",
+    ),
+    "invalid_email": (
+        "{field} “{value}” 不是有效的电子邮件地址",
+        "{field} '{value}' is not a valid e-mail address",
+    ),
+    "org_unknown_table": (
+        "组织文件 {path} 含有未知的表 {table}；可用：{allowed}",
+        "organisation file {path} has an unknown table {table}; allowed: {allowed}",
+    ),
+    "org_unknown_key": (
+        "组织文件 {path} 的 {where} 含有未知的键 “{key}”；可用：{allowed}",
+        "organisation file {path}, {where}: unknown key '{key}'; allowed: {allowed}",
+    ),
+    "org_duplicate": (
+        "组织文件 {path} 的 {where}：“{name}” 在文件中出现了两次（首次在 {first}）",
+        "organisation file {path}, {where}: '{name}' appears twice in the file (first at {first})",
+    ),
+    "placed_elsewhere": (
+        "{entity} “{name}” 已属于 {jurisdiction}，不能改到 {wanted}",
+        "{entity} '{name}' already belongs to {jurisdiction}; it cannot move to {wanted}",
+    ),
+    "audit_item_or_org": (
+        "--item 与 --org 只能选一个",
+        "give --item or --org, not both",
+    ),
+    "checkpoint_file_invalid": (
+        "检查点文件 {path} 无效：{detail}",
+        "checkpoint file {path} is invalid: {detail}",
+    ),
+    "audit_broken_org": (
+        "组织审计链在第 {seq} 条事件处断裂（{entity} {key}）：{detail}",
+        "organisation audit chain broken at event {seq} ({entity} {key}): {detail}",
+    ),
+    "audit_broken_checkpoint": (
+        "审计日志与检查点 {checkpoint}（{source}）不符：{detail}",
+        "the audit log disagrees with checkpoint {checkpoint} ({source}): {detail}",
+    ),
+    "audit_checkpointed": (
+        "检查点 {checkpoint} 已记录：{items} 个事项、{item_events} 条事项事件、{org_events} 条组织事件，摘要 {head}",
+        "checkpoint {checkpoint} recorded: {items} items, {item_events} item events, "
+        "{org_events} organisation events, head {head}",
+    ),
     # internal (exit 1)
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
 }
@@ -478,6 +524,28 @@ LABELS: dict[str, tuple[str, str]] = {
         "an event beyond the item's version (appended)",
     ),
     "no_events": ("事项没有任何事件", "the item has no events"),
+    # trust: audit verification of rows, the organisation and checkpoints
+    "item_row_mismatch": (
+        "事项记录与其事件不符（被直接修改）",
+        "the item's row disagrees with its events (changed outside the program)",
+    ),
+    "org_row_mismatch": (
+        "组织数据与组织事件不符（在本程序之外被修改）",
+        "the organisation's rows disagree with its events (changed outside the program)",
+    ),
+    "checkpoint_counts": (
+        "检查点记录的数量与日志不符（事件或事项被删除或插入）",
+        "the checkpoint's counts disagree with the log (events or items deleted or inserted)",
+    ),
+    "checkpoint_head": (
+        "检查点的摘要与日志不符（事件被改写）",
+        "the checkpoint's head disagrees with the log (events rewritten)",
+    ),
+    "entity_jurisdiction": ("行政区", "jurisdiction"),
+    "entity_department": ("部门", "department"),
+    "entity_school": ("学校", "school"),
+    "entity_user": ("用户", "user"),
+    "entity_quota": ("配额", "quota"),
     # levels
     "province": ("省", "province"),
     "city": ("市", "city"),
@@ -499,6 +567,8 @@ _LABELLED = frozenset({"state", "trigger", "kind", "level", "parent_level", "out
 def _shown(key: str, value: Any, lang: str) -> Any:
     if isinstance(value, Localized):
         return value.message(lang)
+    if key == "entity" and isinstance(value, str):
+        return label(f"entity_{value}", lang)
     if key in _LABELLED and isinstance(value, str):
         return label(value, lang)
     if isinstance(value, list | tuple):

@@ -6,7 +6,7 @@ Changing the organisation is for admins, except on a database with no users yet 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -15,8 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campusgate.models import Database, Department, Jurisdiction, Quota, School, User, UserRole
-from campusgate.workflow import quotas, validate
-from campusgate.workflow.errors import GuardRefused, InvalidInput, NotFound, PermissionDenied
+from campusgate.workflow import audit, quotas, validate
+from campusgate.workflow.errors import (
+    CampusgateError,
+    GuardRefused,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+)
 from campusgate.workflow.kinds import LEVELS, ROLES
 from campusgate.workflow.scope import (
     Tree,
@@ -38,16 +45,29 @@ def _require_admin(session: Session, login: str) -> None:
 def _organising(db: Database, login: str) -> Iterator[Session]:
     """A write transaction for changing the organisation.
 
-    The admin check comes after the body has validated its input and resolved its names
-    (SPEC §7: 2 and 3 decide before 4); a refusal rolls the whole transaction back. On a
-    database with no users yet anyone may organise (bootstrap).
+    Whether ``login`` may organise is decided by the roles held BEFORE the change (nobody
+    grants themselves a role), but reported after the body has validated its input and
+    resolved its names (SPEC §7: 2 and 3 decide before 4, and 4 before the rules' 5); a
+    refusal rolls the whole transaction back. On a database with no users yet anyone may
+    organise (bootstrap), and the first users must include an admin.
     """
-    with db.write() as session:
+    with writing(db) as session:
         bootstrapping = not session.scalar(select(func.count()).select_from(User))
-        yield session
+        refusal: CampusgateError | None = None
         if not bootstrapping:
-            _require_admin(session, login)
-        else:
+            try:
+                _require_admin(session, login)
+            except (NotFound, PermissionDenied) as exc:
+                refusal = exc
+        try:
+            yield session
+        except RuleRefused:
+            if refusal is not None:
+                raise refusal from None
+            raise
+        if refusal is not None:
+            raise refusal
+        if bootstrapping:
             session.flush()
             if session.scalar(select(func.count()).select_from(User)) and not session.scalar(
                 select(func.count()).select_from(UserRole).where(UserRole.role == "admin")
@@ -63,7 +83,18 @@ class _Tally:
         self.counts[outcome] += 1
 
 
-def _jurisdiction(session: Session, name: str, level: str, parent: str | None) -> str:
+def _recorded(
+    session: Session, login: str, entity: str, key: str, before: dict[str, Any] | None
+) -> str:
+    """Record the change of ``entity`` ``key`` from ``before`` to what it is now; the outcome."""
+    after = audit.org_state(session, entity, key)
+    audit.record_org(session, login, entity, key, before, after)
+    if before is None:
+        return "created"
+    return "unchanged" if before == after else "updated"
+
+
+def _jurisdiction(session: Session, login: str, name: str, level: str, parent: str | None) -> str:
     name = validate.text("name", name, required=True) or ""
     level = validate.choice("level", level, LEVELS) or ""
     parent = validate.text("parent", parent)
@@ -79,42 +110,54 @@ def _jurisdiction(session: Session, name: str, level: str, parent: str | None) -
         if parent_row.level != PARENT_LEVEL[level]:
             raise InvalidInput("bad_parent_level", level=level, parent_level=PARENT_LEVEL[level])
     parent_id = parent_row.id if parent_row else None
+    before = audit.org_state(session, "jurisdiction", name)
     row = session.scalar(select(Jurisdiction).where(Jurisdiction.name == name))
     if row is None:
         session.add(Jurisdiction(name=name, level=level, parent_id=parent_id))
-        return "created"
-    if (row.level, row.parent_id) == (level, parent_id):
-        return "unchanged"
-    row.level, row.parent_id = level, parent_id
-    return "updated"
+    else:
+        row.level, row.parent_id = level, parent_id
+    return _recorded(session, login, "jurisdiction", name, before)
 
 
 def _placed(
-    session: Session, model: type[Department] | type[School], name: str, jurisdiction: str
+    session: Session,
+    login: str,
+    model: type[Department] | type[School],
+    name: str,
+    jurisdiction: str,
 ) -> str:
+    """A department or a school in its jurisdiction; never moved silently to another."""
     name = validate.text("name", name, required=True) or ""
     where = validate.text("jurisdiction", jurisdiction, required=True) or ""
-    jid = Tree.load(session).resolve(where)
+    tree = Tree.load(session)
+    jid = tree.resolve(where)
+    entity = model.__tablename__.removesuffix("s")
+    before = audit.org_state(session, entity, name)
     row = cast(Department | School | None, session.scalar(select(model).where(model.name == name)))
     if row is None:
         session.add(model(name=name, jurisdiction_id=jid))
-        return "created"
-    if row.jurisdiction_id == jid:
-        return "unchanged"
-    row.jurisdiction_id = jid
-    return "updated"
+    elif row.jurisdiction_id != jid:
+        raise RuleRefused(
+            "placed_elsewhere",
+            entity=entity,
+            name=name,
+            jurisdiction=tree.name(row.jurisdiction_id),
+            wanted=tree.name(jid),
+        )
+    return _recorded(session, login, entity, name, before)
 
 
 def _user(
     session: Session,
+    actor: str,
     login: str,
-    roles: list[str],
+    roles: list[str] | str | None,
     jurisdiction: str,
     department: str | None,
     email: str | None,
     name: str | None,
 ) -> str:
-    login = validate.text("login", login, required=True) or ""
+    login = validate.login("login", login) or ""
     if isinstance(roles, str):  # `roles = "reviewer"` means one role
         roles = [roles]
     if not roles:
@@ -126,7 +169,7 @@ def _user(
     department = validate.text("department", department)
     if "applicant" in roles and not department:
         raise InvalidInput("missing_field", field="department")
-    email = validate.text("email", email)
+    email = validate.email("email", email)
     display = validate.text("name", name) or login
     jid = Tree.load(session).resolve(
         validate.text("jurisdiction", jurisdiction, required=True) or ""
@@ -142,40 +185,38 @@ def _user(
             )
         dept_id = dept.id
     wanted = sorted(set(roles))
+    before = audit.org_state(session, "user", login)
     row = session.scalar(select(User).where(User.login == login))
-    if row is not None:  # what is not given stays as it was
-        email = email if email is not None else row.email
-        display = validate.text("name", name) or row.name
     if row is None:
         user = User(
             login=login, name=display, email=email, jurisdiction_id=jid, department_id=dept_id
         )
         user.role_rows = [UserRole(role=r) for r in wanted]
         session.add(user)
-        return "created"
-    before = (row.name, row.email, row.jurisdiction_id, row.department_id, sorted(row.roles))
-    if before == (display, email, jid, dept_id, wanted):
-        return "unchanged"
-    row.name, row.email, row.jurisdiction_id, row.department_id = display, email, jid, dept_id
-    row.role_rows = [UserRole(role=r) for r in wanted]
-    return "updated"
+    else:  # what is not given stays as it was
+        email = email if email is not None else row.email
+        display = validate.text("name", name) or row.name
+        row.name, row.email, row.jurisdiction_id, row.department_id = display, email, jid, dept_id
+        if sorted(row.roles) != wanted:
+            row.role_rows = [UserRole(role=r) for r in wanted]
+    return _recorded(session, actor, "user", login, before)
 
 
 def add_jurisdiction(db: Database, login: str, name: str, level: str, parent: str | None) -> str:
     with _organising(db, login) as session:
-        outcome = _jurisdiction(session, name, level, parent)
+        outcome = _jurisdiction(session, login, name, level, parent)
     return outcome
 
 
 def add_department(db: Database, login: str, name: str, jurisdiction: str) -> str:
     with _organising(db, login) as session:
-        outcome = _placed(session, Department, name, jurisdiction)
+        outcome = _placed(session, login, Department, name, jurisdiction)
     return outcome
 
 
 def add_school(db: Database, login: str, name: str, jurisdiction: str) -> str:
     with _organising(db, login) as session:
-        outcome = _placed(session, School, name, jurisdiction)
+        outcome = _placed(session, login, School, name, jurisdiction)
     return outcome
 
 
@@ -191,8 +232,83 @@ def add_user(
     name: str | None = None,
 ) -> str:
     with _organising(db, login) as session:
-        outcome = _user(session, new_login, roles, jurisdiction, department, email, name)
+        outcome = _user(session, login, new_login, roles, jurisdiction, department, email, name)
     return outcome
+
+
+#: The tables of an ``org load`` file: their keys, the key naming an entry, and the change.
+_SECTIONS: dict[str, tuple[tuple[str, ...], str, Callable[[Session, str, dict[str, Any]], str]]] = {
+    "jurisdiction": (
+        ("name", "level", "parent"),
+        "name",
+        lambda session, login, e: _jurisdiction(
+            session, login, e["name"], e["level"], e.get("parent")
+        ),
+    ),
+    "department": (
+        ("name", "jurisdiction"),
+        "name",
+        lambda session, login, e: _placed(session, login, Department, e["name"], e["jurisdiction"]),
+    ),
+    "school": (
+        ("name", "jurisdiction"),
+        "name",
+        lambda session, login, e: _placed(session, login, School, e["name"], e["jurisdiction"]),
+    ),
+    "user": (
+        ("login", "roles", "jurisdiction", "department", "email", "name"),
+        "login",
+        lambda session, login, e: _user(
+            session,
+            login,
+            e["login"],
+            e.get("roles"),
+            e["jurisdiction"],
+            e.get("department"),
+            e.get("email"),
+            e.get("name"),
+        ),
+    ),
+}
+
+
+def _entries(path: Path, data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(table, where, entry) of every entry of the file, checked for unknown tables and keys
+    and for an entry named twice."""
+    unknown = [name for name in data if name not in _SECTIONS]
+    if unknown:
+        raise InvalidInput(
+            "org_unknown_table",
+            path=str(path),
+            table=f"[[{unknown[0]}]]",
+            allowed=", ".join(f"[[{name}]]" for name in _SECTIONS),
+        )
+    for section, (keys, naming, _) in _SECTIONS.items():
+        entries = data.get(section, [])
+        if not isinstance(entries, list):
+            raise InvalidInput("org_file_invalid", path=str(path), detail=f"[[{section}]]")
+        seen: dict[str, str] = {}
+        for number, entry in enumerate(entries, 1):
+            where = f"[[{section}]] #{number}"
+            if not isinstance(entry, dict):
+                raise InvalidInput("org_file_invalid", path=str(path), detail=where)
+            for key in entry:
+                if key not in keys:
+                    raise InvalidInput(
+                        "org_unknown_key",
+                        path=str(path),
+                        where=where,
+                        key=key,
+                        allowed=", ".join(keys),
+                    )
+            name = entry.get(naming)
+            if isinstance(name, str):
+                if name in seen:
+                    raise InvalidInput(
+                        "org_duplicate", path=str(path), where=where, name=name, first=seen[name]
+                    )
+                seen[name] = where
+            yield section, where, entry
 
 
 def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
@@ -204,46 +320,21 @@ def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
         raise InvalidInput("org_file_invalid", path=str(path), detail="file not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput("org_file_invalid", path=str(path), detail=str(exc)) from None
+    entries = list(_entries(path, data))
     tally = _Tally()
     with _organising(db, login) as session:
-        for section, handler in (
-            (
-                "jurisdiction",
-                lambda e: _jurisdiction(session, e["name"], e["level"], e.get("parent")),
-            ),
-            ("department", lambda e: _placed(session, Department, e["name"], e["jurisdiction"])),
-            ("school", lambda e: _placed(session, School, e["name"], e["jurisdiction"])),
-            (
-                "user",
-                lambda e: _user(
-                    session,
-                    e["login"],
-                    e.get("roles"),
-                    e["jurisdiction"],
-                    e.get("department"),
-                    e.get("email"),
-                    e.get("name"),
-                ),
-            ),
-        ):
-            entries = data.get(section, [])
-            if not isinstance(entries, list):
-                raise InvalidInput("org_file_invalid", path=str(path), detail=f"[[{section}]]")
-            for number, entry in enumerate(entries, 1):
-                where = f"[[{section}]] #{number}"
-                if not isinstance(entry, dict):
-                    raise InvalidInput("org_file_invalid", path=str(path), detail=where)
-                try:
-                    tally.note(handler(entry))
-                except KeyError as exc:
-                    raise InvalidInput(
-                        "org_file_invalid", path=str(path), detail=f"{where}: missing {exc.args[0]}"
-                    ) from None
-                except InvalidInput as exc:
-                    raise InvalidInput(
-                        "org_entry_invalid", path=str(path), where=where, detail=exc
-                    ) from None
-                session.flush()
+        for section, where, entry in entries:
+            try:
+                tally.note(_SECTIONS[section][2](session, login, entry))
+            except KeyError as exc:
+                raise InvalidInput(
+                    "org_file_invalid", path=str(path), detail=f"{where}: missing {exc.args[0]}"
+                ) from None
+            except InvalidInput as exc:
+                raise InvalidInput(
+                    "org_entry_invalid", path=str(path), where=where, detail=exc
+                ) from None
+            session.flush()
     return tally.counts
 
 
@@ -309,10 +400,15 @@ def set_quota(
             raise GuardRefused(
                 "quota_below_used", jurisdiction=tree.name(jid), year=year_value, used=taken
             )
+        key = audit.quota_key(tree.name(jid), year_value)
+        before = audit.org_state(session, "quota", key)
         if row is None:
             row = Quota(jurisdiction_id=jid, year=year_value)
             session.add(row)
-        row.max_items, row.per_school_max = maximum, per_school
+        row.max_items = maximum
+        if per_school is not None:  # not given: the cap stays as it was
+            row.per_school_max = per_school
+        _recorded(session, login, "quota", key, before)
         return _quota_view(tree, row, taken)
 
 

@@ -27,9 +27,9 @@ from campusgate.workflow.errors import (
 RACE_SQLSTATES = frozenset({"40001", "40P01"})
 #: PostgreSQL: lock_not_available (a lock held past ``lock_timeout``, or NOWAIT)
 BUSY_SQLSTATES = frozenset({"55P03"})
-#: PostgreSQL: unique_violation; a race only on the events' sequence number
+#: PostgreSQL: unique_violation; a race only on an event chain's sequence number
 UNIQUE_VIOLATION = "23505"
-EVENT_SEQUENCE_CONSTRAINT = "uq_item_events_item_id_seq"
+EVENT_SEQUENCE_CONSTRAINTS = frozenset({"uq_item_events_item_id_seq", "uq_org_events_seq"})
 #: PostgreSQL: undefined_table; SQLite names no more than a generic error
 MISSING_TABLE = ("42P01", "SQLITE_ERROR")
 #: SQLite: still locked when the busy timeout ran out
@@ -65,7 +65,7 @@ def classify(exc: BaseException, db: Database | None = None) -> CampusgateError 
     code = sqlstate(exc)
     if code in RACE_SQLSTATES:
         return ConcurrentChange("concurrent_write")
-    if code == UNIQUE_VIOLATION and constraint_name(exc) == EVENT_SEQUENCE_CONSTRAINT:
+    if code == UNIQUE_VIOLATION and constraint_name(exc) in EVENT_SEQUENCE_CONSTRAINTS:
         return ConcurrentChange("concurrent_write")
     if code in BUSY_SQLSTATES or sqlite_error_name(exc) in BUSY_SQLITE_ERRORS:
         return DatabaseBusy("database_busy")

@@ -6,6 +6,7 @@ where required, longer than its column, or carries control characters.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -18,26 +19,44 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028-\u202
 #: the largest integer a column holds on every backend (PostgreSQL ``integer``)
 MAX_INT = 2**31 - 1
 
-#: column limits (characters)
-LIMITS = {
-    "title": 200,
-    "schedule": 200,
-    "manner": 200,
-    "scope": 200,
-    "place": 200,
-    "content": 4000,
-    "basis_docs": 300,
-    "lead_units": 100,
-    "summary": 2000,
-    "reporter": 200,
-    "standard": 2000,
-    "result": 2000,
-    "reason": 1000,
-    "note": 2000,
-    "name": 100,
-    "login": 64,
-    "email": 254,
+#: the model column each input field is stored in; its length (or ``info["max_chars"]``)
+#: is the field's limit
+_COLUMNS = {
+    "title": ("Item", "title"),
+    "schedule": ("Item", "schedule"),
+    "manner": ("Item", "manner"),
+    "scope": ("Item", "scope"),
+    "place": ("Item", "place"),
+    "content": ("Item", "content"),
+    "basis_docs": ("Item", "basis_docs"),
+    "lead_units": ("Item", "lead_units"),
+    "summary": ("Item", "summary"),
+    "reporter": ("Item", "reporter"),
+    "standard": ("Item", "standard"),
+    "result": ("Item", "result"),
+    "reason": ("ItemEvent", "reason"),
+    "note": ("Evaluation", "note"),
+    "name": ("User", "name"),
+    "login": ("User", "login"),
+    "email": ("User", "email"),
 }
+_DEFAULT_LIMIT = 200
+
+_LOGIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+@functools.cache
+def limits() -> dict[str, int]:
+    """Characters each field takes, read from the columns (imported late: the CLI starts
+    without SQLAlchemy)."""
+    from campusgate import models
+
+    found = {}
+    for field, (model, attribute) in _COLUMNS.items():
+        column = getattr(models, model).__table__.c[attribute]
+        found[field] = column.info.get("max_chars") or column.type.length
+    return found
 
 
 def text(
@@ -61,7 +80,7 @@ def text(
     )
     if _CONTROL.search(probe) or (not multiline and ("\n" in value or "\r" in value)):
         raise InvalidInput("control_chars", field=field)
-    limit = LIMITS.get(field, 200)
+    limit = limits().get(field, _DEFAULT_LIMIT)
     if len(value) > limit:
         raise InvalidInput("too_long", field=field, limit=limit)
     return value
@@ -146,3 +165,18 @@ def year(value: str | int | None) -> int:
     if number not in YEARS:
         raise InvalidInput("year_out_of_range", value=value)
     return number
+
+
+def login(field: str, value: str | None, *, required: bool = True) -> str | None:
+    """A login: ASCII letters, digits and ``. _ @ -``, starting with a letter or digit."""
+    cleaned = text(field, value, required=required)
+    if cleaned is not None and not _LOGIN.fullmatch(cleaned):
+        raise InvalidInput("invalid_login", field=field, value=cleaned)
+    return cleaned
+
+
+def email(field: str, value: str | None) -> str | None:
+    cleaned = text(field, value)
+    if cleaned is not None and not _EMAIL.fullmatch(cleaned):
+        raise InvalidInput("invalid_email", field=field, value=cleaned)
+    return cleaned

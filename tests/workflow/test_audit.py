@@ -252,9 +252,9 @@ def test_the_first_broken_event_is_named_in_item_and_seq_order(db, life, dba):
     dba("UPDATE item_events SET actor = 'x' WHERE item_id = :i AND seq = 3", i=life["ledger"])
     dba("DELETE FROM item_events WHERE item_id = :i AND seq = 2", i=life["app"])
     assert broken_at(db) == (life["app"], 2)
-    # repair the application: now the ledger item comes first
+    # repair the application, its row included: now the ledger item comes first
     dba(
-        "UPDATE items SET version = 1, last_hash = "
+        "UPDATE items SET version = 1, state = 'submitted', reviewed_by_id = NULL, last_hash = "
         "(SELECT hash FROM item_events WHERE item_id = :i AND seq = 1) WHERE id = :i",
         i=life["app"],
     )

@@ -198,14 +198,20 @@ def test_a_province_with_an_unknown_parent_is_invalid_input(bare_tree):
         org.add_jurisdiction(db, "x", "河北省", "province", "中国")
 
 
-def test_adding_again_is_unchanged_and_moving_is_an_update(db):
+def test_adding_again_is_unchanged_and_moving_is_refused(db):
     assert org.add_jurisdiction(db, "admin", COUNTY, "county", CITY) == "unchanged"
     assert org.add_department(db, "admin", "市卫健委", CITY) == "unchanged"
     assert org.add_school(db, "admin", "浚县第一中学", COUNTY2) == "unchanged"
-    assert org.add_school(db, "admin", "浚县第一中学", COUNTY) == "updated"
-    tree = org.show(db, "admin")[0]["children"][0]  # 鹤壁市
-    county = next(c for c in tree["children"] if c["name"] == COUNTY)
-    assert county["schools"] == ["淇滨区实验小学", "浚县第一中学"]
+    # never a silent move: the message says where it is
+    with refused(
+        db, 5, en=("浚县第一中学", COUNTY2, COUNTY), zh=("学校",), code="placed_elsewhere"
+    ):
+        org.add_school(db, "admin", "浚县第一中学", COUNTY)
+    with refused(db, 5, en=("department", "市卫健委", CITY, COUNTY)):
+        org.add_department(db, "admin", "市卫健委", COUNTY)
+    # a non-admin learns no more than that they are no admin
+    with refused(db, 4, code="admin_only"):
+        org.add_school(db, "wang.fang", "浚县第一中学", COUNTY)
 
 
 def test_unknown_places_are_not_found(db):
@@ -501,9 +507,9 @@ def test_set_and_show_quotas(db):
     assert len(org.show_quotas(db, "wang.fang")) == 3
     with refused(db, 4, en=("wu.min", CITY)):
         org.show_quotas(db, "wu.min", jurisdiction=CITY)
-    # setting it again replaces it
+    # setting it again replaces the maximum and, without --per-school, keeps the cap
     assert org.set_quota(db, "admin", jurisdiction=CITY, year=2027, max_items=12)["max_items"] == 12
-    assert org.show_quotas(db, "admin", year=2027, jurisdiction=CITY)[0]["per_school_max"] is None
+    assert org.show_quotas(db, "admin", year=2027, jurisdiction=CITY)[0]["per_school_max"] == 6
 
 
 def test_quota_used_counts_filed_published_and_suspended(db):
