@@ -37,7 +37,7 @@ class Mail:
 def message_id(mail: Mail, domain: str = "campusgate.local") -> str:
     """Stable per outbox key, so a resent message is recognisably the same one."""
     key = f"{mail.recipient}|{mail.kind}|{mail.item_id}|{mail.for_date.isoformat()}"
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
     return f"<{mail.kind}.{mail.for_date:%Y%m%d}.{digest}@{domain}>"
 
 
