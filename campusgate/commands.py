@@ -660,3 +660,6 @@ def demo_cmd(app: App, demo_db: str | None) -> None:
         demo_db = app._db_option
     summary = demo.run(demo_db, app.lang, quiet=app.as_json)  # type: ignore[attr-defined]
     emit(app, summary)
+
+
+from campusgate import jobs_commands  # noqa: E402,F401  (jobs, scheduler, outbox)

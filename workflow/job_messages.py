@@ -21,6 +21,10 @@ JOB_MESSAGES: dict[str, tuple[str, str]] = {
         "the holiday calendar does not know {year}: configure that year's extra_holidays and "
         "extra_working_days under [reminders], or turn working_days off",
     ),
+    "not_permitted_jobs": (
+        "{actor} 无权运行任务或查看发件箱：需要管理员角色",
+        "{actor} may not run jobs or read the outbox: the admin role is needed",
+    ),
     "job_busy": (
         "任务 {job} 正由其他进程运行（{holder}），本次跳过",
         "job {job} is running elsewhere ({holder}); this run is skipped",

@@ -1,0 +1,48 @@
+"""``jobs run|list`` and ``outbox list`` through the command line."""
+
+from __future__ import annotations
+
+from campusgate.models import Database
+from tests.cli.test_cli import ok, ok_json, refused, refused_json
+from tests.conftest import TODAY
+from tests.org import on_ledger
+
+
+def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
+    on_ledger(db, owner="li.na", deadline="2026-12-04")  # three days after the tests' today
+    dry = ok_json(db, "admin", f"jobs run reminders --date {TODAY} --dry-run")
+    assert dry["job"] == "reminders" and dry["dry_run"] is True and dry["queued"] == 1
+    assert ok_json(db, "admin", "outbox list") == []
+    done = ok_json(db, "admin", f"jobs run reminders --date {TODAY}")
+    assert done["queued"] == 1
+    [message] = ok_json(db, "admin", "outbox list --state pending")
+    assert {k: message[k] for k in ("recipient", "kind", "for_date", "state", "attempts")} == {
+        "recipient": "li.na",
+        "kind": "reminder",
+        "for_date": TODAY,
+        "state": "pending",
+        "attempts": 0,
+    }
+    again = ok_json(db, "admin", f"jobs run reminders --date {TODAY}")
+    assert again["queued"] == 0
+    human = ok(db, "admin", "outbox list").stdout
+    assert "li.na" in human and "reminder" in human
+    jobs = ok_json(db, "admin", "jobs list")
+    assert [j["job"] for j in jobs] == [
+        "reminders",
+        "year-end-review",
+        "publish",
+        "evaluation",
+        "deliver",
+    ]
+    assert jobs[0]["last_run"]["for_date"] == TODAY
+
+
+def test_jobs_run_refusals(db: Database) -> None:
+    refused(db, "admin", "jobs run nope", exit=2, contains=("nope", "reminders"))
+    refused(db, "admin", "jobs run reminders --date 2026-13-01", exit=2)
+    refused(db, "admin", "jobs run reminders --date 2027-06-01", exit=2, contains=("2027-06-01",))
+    refused(db, "wang.fang", f"jobs run reminders --date {TODAY}", exit=4, contains=("wang.fang",))
+    refused(db, "nobody", f"jobs run reminders --date {TODAY}", exit=3)
+    refused_json(db, "wang.fang", "outbox list", exit=4, code="not_permitted_jobs")
+    refused(db, "admin", "outbox list --state lost", exit=2, contains=("lost",))
