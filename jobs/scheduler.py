@@ -69,6 +69,9 @@ def build(
                 continue
             setup.add_job(ENTRY, trigger=wanted, id=name, args=args, replace_existing=True)
     finally:
+        # detach the store first: a scheduler thread looks for due jobs once more as it
+        # stops, and would consume a missed run it cannot execute
+        setup.remove_jobstore("default")
         setup.shutdown(wait=False)
     cls = scheduler_class or BlockingScheduler
     return cls(jobstores={"default": SQLAlchemyJobStore(url=url)}, **options)
