@@ -130,3 +130,35 @@ def outbox_list(app: App, state: str | None) -> None:
             )
 
     emit(app, rows, human)
+
+
+@command(cli, "demo")
+@click.option(
+    "--db",
+    "demo_db",
+    type=click.Path(dir_okay=False),
+    help="SQLite file for the demo (default: a fresh file in a new temporary folder).",
+)
+@click.option("--smtp", help="Deliver the demo's outbox to this SMTP server (HOST:PORT).")
+@click.option("--yes", is_flag=True, help="Replace an existing file that is not a demo database.")
+def demo_cmd(app: App, demo_db: str | None, smtp: str | None, yes: bool) -> None:
+    """Build the Hebi demo on SQLite, run a year through the jobs, print the whitelist, the
+    ledger and the outbox. Never writes to the configured database (global --db,
+    CAMPUSGATE_DB or the configuration file).
+
+    \b
+    Example:
+        campusgate demo
+        campusgate demo --db hebi.db --smtp 127.0.0.1:8025
+    """
+    from campusgate import demo
+
+    summary = demo.run(
+        demo_db,
+        app.lang,
+        quiet=app.as_json,  # type: ignore[attr-defined]
+        smtp=smtp,
+        yes=yes,
+        configured=app.settings.database_url,
+    )
+    emit(app, summary)

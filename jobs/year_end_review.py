@@ -30,7 +30,10 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
             {
                 "jurisdiction": docket.jurisdiction,
                 "filed": docket.filed,
-                "left": [{"id": i, "title": t, "reason": code} for i, t, code, _ in docket.left],
+                "left": [
+                    {"id": i, "title": t, "reason": why.code, "params": why.params}
+                    for i, t, why in docket.left
+                ],
             }
         )
         if ctx is not None:

@@ -52,8 +52,8 @@ class Docket:
     jurisdiction: str
     year: int
     filed: list[int] = field(default_factory=list)
-    #: (item id, title, why it was not filed: message code, message)
-    left: list[tuple[int, str, str, str]] = field(default_factory=list)
+    #: (item id, title, why it was not filed)
+    left: list[tuple[int, str, GuardRefused]] = field(default_factory=list)
 
 
 def file_jurisdiction(
@@ -76,12 +76,12 @@ def file_jurisdiction(
     for item_id in list(session.scalars(query)):
         item = session.get_one(Item, item_id)
         if full is not None:  # the quota is reached: the rest need not be tried
-            docket.left.append((item.id, item.title or "", full.code, full.message("zh")))
+            docket.left.append((item.id, item.title or "", full))
             continue
         try:
             transition(session, actor, item, "file", Params(), tree, today=as_of)
         except GuardRefused as refusal:
-            docket.left.append((item.id, item.title or "", refusal.code, refusal.message("zh")))
+            docket.left.append((item.id, item.title or "", refusal))
             if refusal.code in ("quota_exceeded", "no_quota"):
                 full = refusal
             continue
@@ -102,7 +102,7 @@ def docket_mails(session: Session, docket: Docket, jurisdiction_id: int, as_of: 
         left=len(docket.left),
     )
     lines = "\n".join(
-        f"{item_id}  {title}  （{why}）" for item_id, title, _, why in docket.left[:200]
+        f"{item_id}  {title}  （{why.message()}）" for item_id, title, why in docket.left[:200]
     )
     mails = []
     for user in staff(session, ("approver",), [jurisdiction_id]):

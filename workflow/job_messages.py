@@ -35,6 +35,18 @@ JOB_MESSAGES: dict[str, tuple[str, str]] = {
         "no SMTP configured ([smtp] host): messages stay pending in the outbox",
     ),
     "no_address": ("收件人 {login} 没有电子邮箱", "recipient {login} has no e-mail address"),
+    "demo_url": (
+        "演示只使用本地 SQLite 文件，不接受数据库 URL：{url}",
+        "the demo runs on a local SQLite file only, not on a database URL: {url}",
+    ),
+    "demo_not_demo_db": (
+        "{path} 已存在且不是演示数据库；如确需覆盖请加 --yes",
+        "{path} exists and is not a demo database; add --yes to replace it",
+    ),
+    "demo_configured_db": (
+        "{path} 是配置中的数据库，演示不会写入它",
+        "{path} is the configured database; the demo never writes to it",
+    ),
     # e-mail subjects (the body follows each)
     "mail_reminder": (
         "【整改提醒】事项 {id} 距整改时限还有 {days} 天",
