@@ -8,7 +8,7 @@ from typing import Any
 from campusgate.jobs.base import Context, chunk, default_context, log, progress
 from campusgate.models import Database
 from campusgate.workflow import outbox
-from campusgate.workflow.reminders import digest_mails, ledger_mails
+from campusgate.workflow.reminders import digest_mails, due_items, ledger_mails
 from campusgate.workflow.scope import Tree
 from campusgate.workflow.workdays import WorkingDays
 
@@ -21,21 +21,19 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
     rules = ctx.settings.reminders
     workdays = WorkingDays(ctx.jobs.calendar) if rules.working_days else None
     counts: dict[str, Any] = {"items": 0, "queued": 0, "already": 0}
-    after_id = 0
-    while True:
+    with db.read() as session:
+        due = due_items(session, as_of, rules, workdays)
+    step = ctx.jobs.chunk
+    for start in range(0, len(due), step):
+        item_ids = due[start : start + step]
         with chunk(db, dry_run) as session:
             tree = Tree.load(session)
-            mails, last = ledger_mails(
-                session, as_of, rules, workdays, tree, after_id=after_id, limit=ctx.jobs.chunk
-            )
+            mails = ledger_mails(session, as_of, rules, workdays, tree, item_ids)
             added = outbox.enqueue(session, mails)
-        if last is None:
-            break
-        counts["items"] += len({m.item_id for m in mails})
+        counts["items"] += len(item_ids)
         counts["queued"] += added
         counts["already"] += len(mails) - added
-        after_id = last
-        progress(ctx, NAME, counts["items"])
+        progress(ctx, NAME, counts["items"], len(due))
     with chunk(db, dry_run) as session:
         tree = Tree.load(session)
         schedule = ctx.settings.schedule

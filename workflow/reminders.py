@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from campusgate.models import Item, User
@@ -48,34 +48,35 @@ def due_dates(as_of: date, rules: Reminders, workdays: WorkingDays | None) -> di
     return found
 
 
+def due_items(
+    session: Session, as_of: date, rules: Reminders, workdays: WorkingDays | None
+) -> list[int]:
+    """Ledger items with a reminder due on ``as_of``: one index range per due date and one
+    for the overdue, so the cost follows what is due, not the size of the ledger."""
+    dates = due_dates(as_of, rules, workdays)
+    on_ledger = (Item.kind == RECTIFICATION, Item.state == FILED)
+    upcoming = select(Item.id).where(*on_ledger, Item.deadline.in_(list(dates)))
+    overdue = select(Item.id).where(*on_ledger, Item.deadline < as_of)
+    return sorted(session.scalars(union_all(upcoming, overdue)))
+
+
 def ledger_mails(
     session: Session,
     as_of: date,
     rules: Reminders,
     workdays: WorkingDays | None,
     tree: Tree,
-    *,
-    after_id: int,
-    limit: int,
-) -> tuple[list[Mail], int | None]:
-    """Mails for the next ``limit`` due ledger items after ``after_id``; and the last id seen
-    (``None`` when there are no more). Only items due on ``as_of`` are read."""
+    item_ids: list[int],
+) -> list[Mail]:
+    """The reminders and escalations for ``item_ids`` (a chunk of :func:`due_items`)."""
     dates = due_dates(as_of, rules, workdays)
     owner = aliased(User)
     rows = session.execute(
         select(Item, owner)
         .join(owner, owner.id == Item.owner_id)
-        .where(
-            Item.kind == RECTIFICATION,
-            Item.state == FILED,
-            or_(Item.deadline.in_(list(dates)), Item.deadline < as_of),
-            Item.id > after_id,
-        )
+        .where(Item.id.in_(item_ids))
         .order_by(Item.id)
-        .limit(limit)
     ).all()
-    if not rows:
-        return [], None
     mails: list[Mail] = []
     escalating: list[tuple[Item, User, int]] = []
     for item, person in rows:
@@ -114,7 +115,7 @@ def ledger_mails(
                 mails.append(
                     Mail(boss.login, boss.email, ESCALATION, item.id, as_of, subject, body)
                 )
-    return mails, rows[-1][0].id
+    return mails
 
 
 def _params(item: Item, person: User) -> dict[str, Any]:
