@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import literal, or_, select, text, update
 
 from campusgate.models import Database, JobLock
 from campusgate.workflow.clock import now_utc
@@ -76,7 +76,7 @@ def _lock_row(db: Database, job: str, lease_seconds: int) -> Iterator[bool]:
             update(JobLock)
             .where(
                 JobLock.job == job,
-                or_(JobLock.holder.is_(None), JobLock.until < now, stale),
+                or_(JobLock.holder.is_(None), JobLock.until < now, literal(stale)),
             )
             .values(holder=me, until=now + timedelta(seconds=lease_seconds))
         ).rowcount

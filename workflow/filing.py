@@ -19,7 +19,7 @@ from campusgate.workflow.errors import GuardRefused
 from campusgate.workflow.items import Params, transition
 from campusgate.workflow.kinds import FILING_PRIORITY, REVIEWED, WHITELIST
 from campusgate.workflow.messages import render
-from campusgate.workflow.outbox import NO_ITEM, Mail, staff
+from campusgate.workflow.outbox import NO_ITEM, Mail, enqueue, staff
 from campusgate.workflow.scope import Actor, Tree
 
 DOCKET = "docket"
@@ -63,7 +63,7 @@ def file_jurisdiction(
     caller's transaction; the rest are listed in a docket mailed to its approvers."""
     docket = Docket(tree.name(jurisdiction_id), year)
     query = (
-        select(Item.id)
+        select(Item)
         .where(
             Item.kind == WHITELIST,
             Item.year == year,
@@ -73,8 +73,7 @@ def file_jurisdiction(
         .order_by(*priority_order())
     )
     full: GuardRefused | None = None
-    for item_id in list(session.scalars(query)):
-        item = session.get_one(Item, item_id)
+    for item in list(session.scalars(query)):
         if full is not None:  # the quota is reached: the rest need not be tried
             docket.left.append((item.id, item.title or "", full))
             continue
@@ -87,9 +86,7 @@ def file_jurisdiction(
             continue
         docket.filed.append(item.id)
     if docket.left:
-        from campusgate.workflow import outbox
-
-        outbox.enqueue(session, docket_mails(session, docket, jurisdiction_id, as_of))
+        enqueue(session, docket_mails(session, docket, jurisdiction_id, as_of))
     return docket
 
 

@@ -156,7 +156,7 @@ def digest_mails(
             .where(Item.kind == WHITELIST, Item.year == year, Item.state.in_((SUBMITTED, REVIEWED)))
             .group_by(Item.jurisdiction_id)
         ).all()
-        counts = dict(pending)
+        counts: dict[int, int] = {j: n for j, n in pending}
         for user in staff(session, ("reviewer", "approver"), counts):
             params = {"year": year, "count": counts[user.jurisdiction_id], "review": review}
             mails.append(_digest(user, DIGEST_PENDING, as_of, "mail_digest_pending", params))
@@ -165,7 +165,7 @@ def digest_mails(
         year = sweep.year
         per_jurisdiction = select(Item.jurisdiction_id, func.count()).group_by(Item.jurisdiction_id)
         missing = session.execute(lacking_evaluation(per_jurisdiction, year)).all()
-        counts = dict(missing)
+        counts = {j: n for j, n in missing}
         for user in staff(session, ("approver",), counts):
             params = {"year": year, "count": counts[user.jurisdiction_id], "sweep": sweep}
             mails.append(
