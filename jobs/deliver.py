@@ -52,6 +52,7 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
             summary[_failed(db, ctx, message, _describe(exc), permanent=False, now=now)] += 1
         log.warning("deliver: cannot connect to %s:%s: %s", smtp.host, smtp.port, exc)
         return summary
+    marks = db.engine.connect()  # one light connection: each message's own short transaction
     try:
         for message in due:
             try:
@@ -60,13 +61,14 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
                 summary[_failed(db, ctx, message, str(exc), permanent=False, now=now)] += 1
                 break
             if outcome is None:
-                with writing(db) as session:
-                    outbox.mark_sent(session, [message.id], now_utc())
+                with marks.begin():
+                    outbox.mark_sent(marks, [message.id], now_utc())
                 summary["sent"] += 1
             else:
                 error, permanent = outcome
                 summary[_failed(db, ctx, message, error, permanent=permanent, now=now)] += 1
     finally:
+        marks.close()
         try:
             connection.quit()
         except (OSError, smtplib.SMTPException):

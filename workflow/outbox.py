@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, func, or_, select, update
+from sqlalchemy import Connection, Insert, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from campusgate.models import OutboxMessage, User, UserRole
@@ -141,7 +141,7 @@ def count(session: Session, state: str = PENDING) -> int:
     return session.scalar(select(func.count()).where(OutboxMessage.state == state)) or 0
 
 
-def mark_sent(session: Session, message_ids: Sequence[int], at: datetime) -> None:
+def mark_sent(session: Session | Connection, message_ids: Sequence[int], at: datetime) -> None:
     session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(message_ids), OutboxMessage.state == PENDING)
