@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import ssl
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from email import message_from_bytes
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -134,3 +138,68 @@ def test_data_rejected_with_5xx_is_failed(db: Database, smtp_server: tuple[Handl
     _queue(db, "a@example.gov.cn", body="BOUNCE")
     assert deliver.run(db, date(2027, 1, 24), False, _ctx(db, port))["failed"] == 1
     assert _states(db) == [("failed", 1)] and not handler.received
+
+
+def _certificate(folder: Path) -> tuple[Path, Path]:
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")
+def test_starttls_and_login_with_the_password_from_the_environment(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = _certificate(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    handler, port = Handler(), _free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=server_tls,
+        require_starttls=True,
+        auth_required=True,
+        authenticator=authenticator,
+    )
+    controller.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test's certificate
+    monkeypatch.setenv("CAMPUSGATE_SMTP_PASSWORD", "s3cret")
+    try:
+        _queue(db, "a@example.gov.cn")
+        smtp = SMTP(host="127.0.0.1", port=port, security="starttls", username="campusgate")
+        ctx = Context(Settings(database_url=db.url, smtp=smtp))
+        assert deliver.run(db, date(2027, 1, 24), False, ctx)["sent"] == 1
+    finally:
+        controller.stop()
+    assert logins == [(b"campusgate", b"s3cret")] and len(handler.received) == 1
