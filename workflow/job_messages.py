@@ -25,10 +25,6 @@ JOB_MESSAGES: dict[str, tuple[str, str]] = {
         "{actor} 无权运行任务或查看发件箱：需要管理员角色",
         "{actor} may not run jobs or read the outbox: the admin role is needed",
     ),
-    "job_busy": (
-        "任务 {job} 正由其他进程运行（{holder}），本次跳过",
-        "job {job} is running elsewhere ({holder}); this run is skipped",
-    ),
     "job_done": ("任务 {job}（{day}）完成：{summary}", "job {job} ({day}) done: {summary}"),
     "smtp_not_configured": (
         "未配置 SMTP（[smtp] host）：邮件保留在发件箱待发送",
