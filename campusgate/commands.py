@@ -720,28 +720,4 @@ def workflow_diagram(app: App, kind: str | None, fmt: str, output: str | None) -
     )
 
 
-# --------------------------------------------------------------------------- demo
-
-
-@command(cli, "demo")
-@click.option(
-    "--db",
-    "demo_db",
-    type=click.Path(dir_okay=False),
-    help="SQLite file for the demo (default: a fresh file in a temporary folder).",
-)
-def demo_cmd(app: App, demo_db: str | None) -> None:
-    """Build the Hebi demo on SQLite, run a year through it, print the whitelist and ledger.
-
-    \b
-    Example:
-        campusgate demo
-        campusgate demo --db hebi.db
-    """
-    from campusgate import demo
-
-    # `campusgate --db FILE demo` means the same as `campusgate demo --db FILE`
-    if demo_db is None and app._db_option and "://" not in app._db_option:
-        demo_db = app._db_option
-    summary = demo.run(demo_db, app.lang, quiet=app.as_json)
-    emit(app, summary)
+from campusgate import jobs_commands  # noqa: E402,F401  (jobs, scheduler, outbox)

@@ -4,6 +4,7 @@ from campusgate.models.audit import Checkpoint, OrgEvent
 from campusgate.models.base import Base, UTCDateTime, one_of
 from campusgate.models.db import Database, Unavailable, normalize_url
 from campusgate.models.items import Evaluation, Item, ItemEvent
+from campusgate.models.jobs import JobLock, JobRun, OutboxMessage
 from campusgate.models.org import Department, Jurisdiction, Quota, School, User, UserRole
 
 __all__ = [
@@ -14,8 +15,11 @@ __all__ = [
     "Evaluation",
     "Item",
     "ItemEvent",
+    "JobLock",
+    "JobRun",
     "Jurisdiction",
     "OrgEvent",
+    "OutboxMessage",
     "Quota",
     "School",
     "UTCDateTime",

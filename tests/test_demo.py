@@ -57,8 +57,70 @@ def test_demo_command_prints_tables_and_json(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["demo", "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 0, result.output
     assert "白名单" in result.stdout and "整改台账" in result.stdout
-    result = runner.invoke(cli, ["--lang", "en", "--db", str(tmp_path / "y.db"), "demo", "--json"])
+    configured = tmp_path / "y.db"
+    result = runner.invoke(cli, ["--lang", "en", "--db", str(configured), "demo", "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["database"] == str(tmp_path / "y.db")
+    # the global --db names the configured database: the demo goes to a new temporary folder
+    assert summary["database"] != str(configured) and not configured.exists()
     assert summary["audit"]["ok"] is True
+
+
+def test_the_year_runs_through_the_jobs(tmp_path: Path) -> None:
+    summary = demo.run(str(tmp_path / "hebi.db"), quiet=True)
+    assert [j["job"] for j in summary["jobs"]] == [
+        "reminders",
+        "year-end-review",
+        "publish",
+        "reminders",
+        "reminders",
+        "reminders",
+        "evaluation",
+        "reminders",
+    ]
+    assert summary["refusals"][0]["actor"] == "system:year-end-review"
+    assert summary["outbox"] == {
+        "digest-pending": 8,
+        "digest-unevaluated": 4,
+        "docket": 1,
+        "escalation": 2,
+        "overdue": 1,
+        "reminder": 2,
+    }
+    published = tmp_path / "published" / "2027"
+    assert (published / "鹤壁市.xlsx").is_file() and (published / "浚县.csv").is_file()
+
+
+def test_the_demo_writes_only_where_it_may(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = CliRunner()
+    precious = tmp_path / "precious.db"
+    precious.write_bytes(b"not a demo database")
+    result = runner.invoke(cli, ["--lang", "en", "demo", "--db", str(precious)])
+    assert result.exit_code == 2 and "--yes" in result.stderr
+    assert precious.read_bytes() == b"not a demo database"
+    result = runner.invoke(cli, ["demo", "--db", "postgresql://postgres@127.0.0.1/x"])
+    assert result.exit_code == 2 and "URL" in result.stderr
+    assert not Path("postgresql:").exists()
+    configured = tmp_path / "configured.db"
+    monkeypatch.setenv("CAMPUSGATE_DB", str(configured))
+    result = runner.invoke(cli, ["demo", "--db", str(configured)])
+    assert result.exit_code == 2 and not configured.exists()
+    result = runner.invoke(cli, ["demo", "--db", str(precious), "--yes", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["database"] == str(precious)
+
+
+def test_the_demo_delivers_to_a_real_smtp_server(tmp_path: Path) -> None:
+    from aiosmtpd.controller import Controller
+
+    from tests.jobs.test_deliver import Handler, _free_port
+
+    handler, port = Handler(), _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        summary = demo.run(str(tmp_path / "hebi.db"), quiet=True, smtp=f"127.0.0.1:{port}")
+    finally:
+        controller.stop()
+    assert summary["jobs"][-1]["job"] == "deliver"
+    assert len(handler.received) == summary["jobs"][-1]["sent"] > 0

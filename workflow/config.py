@@ -11,6 +11,7 @@ import os
 import tomllib
 import types
 from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
@@ -39,6 +40,11 @@ class SMTP:
     username: str | None = None
     password_env: str = "CAMPUSGATE_SMTP_PASSWORD"
     sender: str = "campusgate@localhost"
+    #: delivery: tries before a message is marked failed, and the first back-off (doubled
+    #: after every further failure)
+    max_attempts: int = 6
+    backoff_seconds: int = 60
+    timeout_seconds: float = 30.0
 
     @property
     def password(self) -> str | None:
@@ -70,6 +76,9 @@ class Reminders:
     escalate_after_days: int = 3
     digest_window_days: int = 14
     working_days: bool = False
+    #: public holidays and make-up working days (调休) for years the calendar package lacks
+    extra_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,7 @@ def _kind_of_value(hint: Any) -> str:
     if get_origin(hint) in (Union, types.UnionType):
         return _kind_of_value(next(a for a in get_args(hint) if a is not type(None)))
     if get_origin(hint) is tuple:
-        return "value_number_list"
+        return "value_date_list" if get_args(hint)[0] is date else "value_number_list"
     return {bool: "value_bool", int: "value_whole_number", float: "value_seconds"}.get(
         hint, "value_text"
     )
@@ -146,6 +155,8 @@ def _conforms(value: Any, hint: Any) -> bool:
         return any(_conforms(value, a) for a in get_args(hint) if a is not type(None))
     if get_origin(hint) is tuple:
         return isinstance(value, list) and all(_conforms(v, get_args(hint)[0]) for v in value)
+    if hint is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
     if hint is bool:
         return isinstance(value, bool)
     if hint is int:

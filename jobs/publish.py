@@ -1,0 +1,74 @@
+"""``publish`` (Jan 2 02:00): publish this year's filed items, write each whitelist."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from campusgate.jobs.base import Context, chunk, default_context, log, progress
+from campusgate.models import Database, Item
+from campusgate.workflow import publication
+from campusgate.workflow.items import Params, transition
+from campusgate.workflow.kinds import FILED, PUBLISHED, WHITELIST
+from campusgate.workflow.scope import Actor, Tree
+
+NAME = "publish"
+ACTOR = Actor.system(NAME, roles=("approver",))
+
+
+def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = None) -> dict:
+    """Publish ``as_of``'s year's filed items in chunks, then write the whitelists."""
+    ctx = ctx or default_context(db)
+    year = as_of.year
+    summary: dict[str, Any] = {"year": year, "published": 0, "files": []}
+    after_id = 0
+    while True:
+        with chunk(db, dry_run) as session:
+            tree = Tree.load(session)
+            batch = list(
+                session.scalars(
+                    select(Item)
+                    .where(
+                        Item.kind == WHITELIST,
+                        Item.year == year,
+                        Item.state == FILED,
+                        Item.id > after_id,
+                    )
+                    .order_by(Item.id)
+                    .limit(ctx.jobs.chunk)
+                )
+            )
+            for item in batch:
+                transition(session, ACTOR, item, "publish", Params(), tree, today=as_of)
+        if not batch:
+            break
+        after_id = batch[-1].id
+        summary["published"] += len(batch)
+        progress(ctx, NAME, summary["published"])
+    if not dry_run:
+        summary["files"] = write_whitelists(db, year, Path(ctx.settings.publish.folder))
+    log.info("publish %s: %s published", as_of, summary["published"])
+    return summary
+
+
+def write_whitelists(db: Database, year: int, folder: Path) -> list[str]:
+    """Each jurisdiction's whitelist of ``year`` in every format, under ``folder/year``."""
+    written = []
+    with db.read() as session:
+        tree = Tree.load(session)
+        jurisdictions = session.scalars(
+            select(Item.jurisdiction_id)
+            .where(Item.kind == WHITELIST, Item.year == year, Item.state == PUBLISHED)
+            .group_by(Item.jurisdiction_id)
+            .order_by(Item.jurisdiction_id)
+        ).all()
+        for jid in jurisdictions:
+            entries = publication.rows(session, jid, year)
+            name = tree.name(jid)
+            for fmt in publication.FORMATS:
+                path = folder / str(year) / f"{name}.{fmt}"
+                written.append(str(publication.write(path, fmt, name, year, entries)))
+    return written

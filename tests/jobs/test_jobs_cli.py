@@ -1,0 +1,60 @@
+"""``jobs run|list`` and ``outbox list`` through the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from campusgate.models import Database
+from tests.cli.test_cli import ok, ok_json, refused, refused_json
+from tests.conftest import TODAY
+from tests.org import on_ledger
+
+
+def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
+    on_ledger(db, owner="li.na", deadline="2026-12-04")  # three days after the tests' today
+    dry = ok_json(db, "admin", f"jobs run reminders --date {TODAY} --dry-run")
+    assert dry["job"] == "reminders" and dry["dry_run"] is True and dry["queued"] == 1
+    assert ok_json(db, "admin", "outbox list") == []
+    done = ok_json(db, "admin", f"jobs run reminders --date {TODAY}")
+    assert done["queued"] == 1
+    [message] = ok_json(db, "admin", "outbox list --state pending")
+    assert {k: message[k] for k in ("recipient", "kind", "for_date", "state", "attempts")} == {
+        "recipient": "li.na",
+        "kind": "reminder",
+        "for_date": TODAY,
+        "state": "pending",
+        "attempts": 0,
+    }
+    again = ok_json(db, "admin", f"jobs run reminders --date {TODAY}")
+    assert again["queued"] == 0
+    human = ok(db, "admin", "outbox list").stdout
+    assert "li.na" in human and "reminder" in human
+    jobs = ok_json(db, "admin", "jobs list")
+    assert [j["job"] for j in jobs] == [
+        "reminders",
+        "year-end-review",
+        "publish",
+        "evaluation",
+        "deliver",
+    ]
+    assert jobs[0]["last_run"]["for_date"] == TODAY
+
+
+def test_jobs_run_refusals(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    refused(db, "admin", "jobs run nope", exit=2, contains=("nope", "reminders"))
+    refused(db, "admin", "jobs run reminders --date 2026-13-01", exit=2)
+    # a date after the real today is a drill: refused unless the configuration allows drills
+    plain = tmp_path / "plain.toml"
+    plain.write_text("[clock]\nallow_override = false\n", encoding="utf-8")
+    with monkeypatch.context() as env:
+        env.setenv("CAMPUSGATE_CONFIG", str(plain))
+        env.delenv("CAMPUSGATE_TODAY")
+        refused(
+            db, "admin", "jobs run reminders --date 2099-06-01", exit=2, contains=("2099-06-01",)
+        )
+    refused(db, "wang.fang", f"jobs run reminders --date {TODAY}", exit=4, contains=("wang.fang",))
+    refused(db, "nobody", f"jobs run reminders --date {TODAY}", exit=3)
+    refused_json(db, "wang.fang", "outbox list", exit=4, code="not_permitted_jobs")
+    refused(db, "admin", "outbox list --state lost", exit=2, contains=("lost",))
