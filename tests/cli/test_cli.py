@@ -632,7 +632,8 @@ def test_exit_4_other_jurisdiction(db: Database) -> None:
         "wu.min",
         f"advance review {city_item}",
         exit=4,
-        stderr=f"错误：wu.min 无权对事项 {city_item}（已提交）执行 “审核”：需要 审核人\n",
+        stderr=f"错误：wu.min 不能对事项 {city_item}（已提交）执行 “审核”："
+        "该事项属于 鹤壁市，不在其职权范围内（wu.min 只在 淇滨区 办理）\n",
         stdout=NONE_DONE,
     )
     refused(
