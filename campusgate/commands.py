@@ -514,7 +514,8 @@ def advance(
         except Exception as exc:  # each id stands alone, an internal error included
             exit_code, code, message = _translate(exc, app)
             error = {"code": code, "message": message, "exit": exit_code}
-            results.append({"id": _as_id(item_id), "ok": False, "state": None, "error": error})
+            state = items.item_state(app.db, app.login, item_id)
+            results.append({"id": _as_id(item_id), "ok": False, "state": state, "error": error})
             codes.append(exit_code)
     worst = 1 if 1 in codes else max(codes)
 

@@ -27,7 +27,7 @@ from campusgate.workflow.kinds import PARAMS, TABLES, Transition
 from campusgate.workflow.permissions import WHO, Permission, admits, not_permitted
 
 logging.getLogger("transitions").addHandler(logging.NullHandler())
-logging.getLogger("transitions").setLevel(logging.WARNING)
+logging.getLogger("transitions").setLevel(logging.ERROR)
 
 #: The message of a missing parameter, where it is not the general one.
 MISSING = {"reason": "reason_required", "amendment": "nothing_to_amend"}
