@@ -9,7 +9,7 @@ row's effects, and write the item and its audit event together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -81,6 +81,13 @@ def changing_item(
         raise NotFound("no_item", id=item_id)
     if before_write is not None:
         before_write()
+    with _writing_seen(db, item_id, seen) as (session, item):
+        yield session, item
+
+
+@contextmanager
+def _writing_seen(db: Database, item_id: int | str, seen: int) -> Iterator[tuple[Session, Item]]:
+    """The item in a write transaction, refused (6) unless still at the version ``seen``."""
     try:
         with writing(db) as session:
             item = load_item(session, item_id)
@@ -111,11 +118,7 @@ def fire(
     ``today`` makes the rules act as of that date (jobs run for a date, drills); the event
     then names it as ``as_of`` beside its real timestamp.
     """
-    params = params or Params()
-    if trigger not in all_triggers():
-        raise InvalidInput("unknown_trigger", trigger=trigger, choices=", ".join(all_triggers()))
-    clean = _clean_params(params)
-    _require(trigger, clean, needs(trigger))
+    clean = _checked_params(trigger, params)
     with changing_item(db, item_id, before_write) as (session, item):
         acting = actor or load_actor(session, login)
         tree = Tree.load(session)
@@ -123,6 +126,62 @@ def fire(
         if not view:
             return {"id": item.id, "state": item.state, "version": item.version}
         return item_view(session, item, acting, tree, today=today)
+
+
+def fire_each(
+    db: Database,
+    login: str,
+    item_ids: Iterable[int | str],
+    trigger: str,
+    params: Params | None = None,
+    *,
+    today: date | None = None,
+) -> Iterator[tuple[int | str, dict[str, Any] | Exception]]:
+    """``advance``: fire ``trigger`` on each item in its own transaction, yielding each id
+    with its ``id``/``state``/``version`` or the error that refused it (an internal one
+    included). The acting user, the tree and the items' versions are read once, in one
+    snapshot; each write then checks its item's version against it (exit 6 if it moved)."""
+    ids = list(item_ids)
+    try:
+        clean = _checked_params(trigger, params)
+    except Exception as exc:  # the same refusal for every id
+        yield from ((item_id, exc) for item_id in ids)
+        return
+    keys: dict[int | str, int | Exception] = {}
+    for item_id in ids:
+        try:
+            keys[item_id] = item_key(item_id)
+        except Exception as exc:
+            keys[item_id] = exc
+    acting: Actor | Exception
+    with db.read() as session:
+        wanted = [key for key in keys.values() if isinstance(key, int)]
+        query = select(Item.id, Item.version).where(Item.id.in_(wanted))
+        seen: dict[int, int] = {key: version for key, version in session.execute(query)}
+        try:
+            acting = load_actor(session, login)
+        except Exception as exc:
+            acting = exc
+        tree = Tree.load(session)
+    for item_id in ids:
+        key = keys[item_id]
+        try:
+            if isinstance(key, Exception):
+                raise key
+            if key not in seen:
+                raise NotFound("no_item", id=item_id)
+            if isinstance(acting, Exception):
+                raise acting
+            with _writing_seen(db, key, seen[key]) as (session, item):
+                transition(session, acting, item, trigger, clean, tree, today=today)
+                outcome: dict[str, Any] | Exception = {
+                    "id": item.id,
+                    "state": item.state,
+                    "version": item.version,
+                }
+        except Exception as exc:  # each id stands alone
+            outcome = exc
+        yield item_id, outcome
 
 
 def transition(
@@ -237,6 +296,16 @@ def evaluate(
             changes={"rating": rating, "outcome": outcome},
         )
         return item_view(session, item, actor, tree)
+
+
+def _checked_params(trigger: str, params: Params | None) -> Params:
+    """What can be refused before any item is read: the trigger, its parameters' form, and
+    those every row of the trigger needs."""
+    if trigger not in all_triggers():
+        raise InvalidInput("unknown_trigger", trigger=trigger, choices=", ".join(all_triggers()))
+    clean = _clean_params(params or Params())
+    _require(trigger, clean, needs(trigger))
+    return clean
 
 
 def _require(trigger: str, params: Params, wanted: tuple[str, ...]) -> None:

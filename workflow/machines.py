@@ -15,8 +15,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from transitions import EventData, Machine
+from functools import cached_property
+from typing import TYPE_CHECKING, cast
 
 from campusgate.domain import KINDS, STATES
 from campusgate.workflow.effects import EFFECTS, Effect
@@ -25,6 +25,9 @@ from campusgate.workflow.firing import Firing
 from campusgate.workflow.guards import GUARDS, Guard
 from campusgate.workflow.kinds import PARAMS, TABLES, Transition
 from campusgate.workflow.permissions import WHO, Permission, admits, not_permitted
+
+if TYPE_CHECKING:
+    from transitions import EventData, Machine
 
 logging.getLogger("transitions").addHandler(logging.NullHandler())
 logging.getLogger("transitions").setLevel(logging.ERROR)
@@ -35,6 +38,11 @@ MISSING = {"reason": "reason_required", "amendment": "nothing_to_amend"}
 
 class DefinitionError(Exception):
     """A transition table that cannot be run as written."""
+
+
+def _firing(event: EventData) -> Firing:
+    """The machines' model: ``transitions`` hands it over untyped."""
+    return cast(Firing, event.model)
 
 
 def missing_param(trigger: str, param: str) -> InvalidInput:
@@ -58,19 +66,19 @@ class Step:
             refused = refused or guard.refusal(f)
         return refused
 
-    def conditions(self) -> list[Callable[[EventData], bool]]:
+    def conditions(self) -> list[str | Callable[..., bool | None]]:
         def permitted(event: EventData) -> bool:
-            return self.permission.refusal(event.model) is None  # else the next row may admit
+            return self.permission.refusal(_firing(event)) is None  # else the next row may admit
 
         def given(event: EventData) -> bool:
             for param in self.row.needs:
-                if not event.model.given(param):
+                if not _firing(event).given(param):
                     raise missing_param(self.row.trigger, param)
             return True
 
         def passes(guard: Guard) -> Callable[[EventData], bool]:
             def check(event: EventData) -> bool:
-                refused = guard.refusal(event.model)
+                refused = guard.refusal(_firing(event))
                 if refused is not None:
                     raise refused
                 return True
@@ -79,9 +87,9 @@ class Step:
 
         return [permitted, given, *(passes(g) for g in self.guards)]
 
-    def after(self) -> list[Callable[[EventData], None]]:
+    def after(self) -> list[str | Callable[..., bool | None]]:
         def runs(run: Effect) -> Callable[[EventData], None]:
-            return lambda event: run(event.model)
+            return lambda event: run(_firing(event))
 
         return [runs(run) for run in self.effects]
 
@@ -128,30 +136,37 @@ def _check_overlaps(kind: str, table: tuple[Transition, ...]) -> None:
 
 
 class KindMachine:
-    """The engine of one item kind."""
+    """The engine of one item kind: its table checked and resolved when constructed."""
 
     def __init__(self, kind: str, table: tuple[Transition, ...]) -> None:
         _check_overlaps(kind, table)
         self.kind = kind
         self.steps = tuple(_resolve(kind, row) for row in table)
         self.triggers = tuple(dict.fromkeys(row.trigger for row in table))
-        self.machine = Machine(
+
+    @cached_property
+    def machine(self) -> Machine:
+        """Built when first fired: reading (``actions``) needs only the condition objects."""
+        from transitions import Machine
+
+        machine = Machine(
             model=None,
             states=list(STATES),
             initial=None,
             auto_transitions=False,
             send_event=True,
             ignore_invalid_triggers=True,
-            name=kind,
+            name=self.kind,
         )
         for step in self.steps:
-            self.machine.add_transition(
+            machine.add_transition(
                 step.row.trigger,
                 list(step.row.source),
                 step.row.dest,
                 conditions=step.conditions(),
                 after=step.after(),
             )
+        return machine
 
     def rows(self, trigger: str) -> tuple[Transition, ...]:
         return tuple(step.row for step in self.steps if step.row.trigger == trigger)
