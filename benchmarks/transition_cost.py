@@ -65,7 +65,7 @@ def prepare(db: Database, n: int) -> list[int]:
 
 def advance(db: Database, ids: list[int]) -> float:
     """``campusgate advance review ID …`` in-process; seconds."""
-    argv = ["--db", db.url, "--as", REVIEWER, "advance", "review", *map(str, ids)]
+    argv = ["--debug", "--db", db.url, "--as", REVIEWER, "advance", "review", *map(str, ids)]
     start = time.perf_counter()
     result = CliRunner().invoke(cli, argv, catch_exceptions=False)
     elapsed = time.perf_counter() - start

@@ -4,10 +4,12 @@
 Each machine transition's conditions are the row's permission first, then its parameters, then
 its guards; its effects run after the state changed. The machine thus chooses the row (the first
 from the item's state that admits the actor) and runs that row's needs, guards and effects; the
-same condition objects answer which triggers are available (``actions``). Tables are checked when
-the machines are built, at import: an unknown name, two rows of one trigger that could both
-fire for one actor, or a guard that could not be decided for ``actions`` is a
-``DefinitionError``.
+same condition objects answer which triggers are available (``actions``).
+
+A table is checked when its ``KindMachine`` is constructed, which for the real tables is at
+import: an unknown name, two rows of one trigger that could both fire for one actor, or a guard
+that could not be decided for ``actions`` is a ``DefinitionError``. The ``transitions`` machine
+itself is built when first fired, so commands that only read never load it.
 """
 
 from __future__ import annotations
