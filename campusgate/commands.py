@@ -507,16 +507,18 @@ def advance(
     )
     results: list[dict[str, Any]] = []
     codes: list[int] = []
-    for item_id in item_ids:
-        try:
-            view = items.fire(app.db, app.login, item_id, trigger, params, view=False)
-            results.append({"id": view["id"], "ok": True, "state": view["state"], "error": None})
-            codes.append(0)
-        except Exception as exc:  # each id stands alone, an internal error included
-            exit_code, code, message = _translate(exc, app)
+    for item_id, outcome in items.fire_each(app.db, app.login, item_ids, trigger, params):
+        if isinstance(outcome, Exception):
+            exit_code, code, message = _translate(outcome, app)
             error = {"code": code, "message": message, "exit": exit_code}
-            results.append({"id": _as_id(item_id), "ok": False, "state": None, "error": error})
+            state = items.item_state(app.db, app.login, item_id)
+            results.append({"id": _as_id(item_id), "ok": False, "state": state, "error": error})
             codes.append(exit_code)
+        else:
+            results.append(
+                {"id": outcome["id"], "ok": True, "state": outcome["state"], "error": None}
+            )
+            codes.append(0)
     worst = 1 if 1 in codes else max(codes)
 
     def human(_: Any) -> None:

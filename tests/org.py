@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from campusgate.models import Database, Item
 from campusgate.workflow import items, org
@@ -126,7 +126,13 @@ def application(**overrides: Any) -> dict[str, Any]:
 
 
 def apply(db: Database, login: str = "li.na", **overrides: Any) -> int:
-    return int(items.apply(db, login, **application(**overrides))["id"])
+    fields = application(**overrides)
+    if "title" not in overrides:  # a department applies once per title and year
+        with db.read() as session:
+            earlier = session.scalar(select(func.count()).select_from(Item)) or 0
+        if earlier:
+            fields["title"] = f"{fields['title']}（{earlier + 1}）"
+    return int(items.apply(db, login, **fields)["id"])
 
 
 def set_quota(db: Database, max_items: int, year: int = 2027, jurisdiction: str = CITY) -> None:

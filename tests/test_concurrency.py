@@ -454,3 +454,37 @@ def test_reinstate_waits_for_a_clue_being_linked_to_the_item(
     assert outcome["reinstate"] == (5, "linked_open")
     assert state(db, item_id) == "suspended"
     _assert_audit_ok(db)
+
+
+def test_advance_of_many_items_refuses_one_changed_since_its_snapshot(db: Database) -> None:
+    """``advance`` reads the versions of all its items at once; an item another user changes
+    while the command works through the others is refused with 6 and nothing written for it,
+    the rest go through."""
+    first, second, third = apply(db), apply(db), apply(db)
+    outcomes = items.fire_each(db, "wang.fang", [first, second, third], "review")
+    assert next(outcomes) == (first, {"id": first, "state": "reviewed", "version": 2})
+    items.fire(db, "liu.yang", second, "review")  # someone else, in between
+    before = snapshot(db)
+    item_id, refusal = next(outcomes)
+    assert item_id == second and isinstance(refusal, ConcurrentChange)
+    assert (refusal.exit_code, refusal.code) == (6, "concurrent_change")
+    assert snapshot(db) == before
+    assert next(outcomes)[1] == {"id": third, "state": "reviewed", "version": 2}
+    assert [e["actor"] for e in items.show_item(db, "admin", second)["history"]] == [
+        "li.na",
+        "liu.yang",
+    ]
+
+
+def test_advance_decides_each_id_in_the_order_of_spec_7(db: Database) -> None:
+    """Per id: a malformed id (2), an unknown item (3), then the unknown acting user (3)."""
+    mine = apply(db)
+    found = dict(items.fire_each(db, "nobody", ["abc", "999999", str(mine)], "review"))
+    assert {k: (e.exit_code, e.code) for k, e in found.items()} == {
+        "abc": (2, "invalid_id"),
+        "999999": (3, "no_item"),
+        str(mine): (3, "no_acting_user"),
+    }
+    found = dict(items.fire_each(db, "wang.fang", [str(mine), "abc"], "frobnicate"))
+    assert {e.code for e in found.values()} == {"unknown_trigger"}
+    assert state(db, mine) == "submitted"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from campusgate.workflow.kinds import FINAL_STATES, RECTIFICATION, STATES, kind_spec
+from campusgate.workflow.kinds import FINAL_STATES, RECTIFICATION, STATES, TABLES
 from campusgate.workflow.messages import label
 
 
 def edges(kind: str, lang: str) -> list[tuple[str | None, str, str]]:
     """(source or None for the start, dest, label) — one edge per source and dest."""
     grouped: dict[tuple[str, str], dict[str, list[str]]] = {}
-    for row in kind_spec(kind).table:
+    for row in TABLES[kind]:
         for source in row.source:
             who = grouped.setdefault((source, row.dest), {}).setdefault(row.trigger, [])
             who += [label(w, lang) for w in row.who if label(w, lang) not in who]

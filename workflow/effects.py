@@ -1,38 +1,44 @@
-"""Effects named in the transition tables: run after the state changed, record what they set."""
+"""Effects named in the transition tables, registered by name: they run after the state
+changed and record what they set."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from transitions import EventData
-
     from campusgate.workflow.firing import Firing
 
+Effect = Callable[["Firing"], None]
 
-def _firing(event: EventData) -> Firing:
-    return cast("Firing", event.model)
+EFFECTS: dict[str, Effect] = {}
 
 
-def apply_amendment(event: EventData) -> None:
-    f = _firing(event)
+def effect(run: Effect) -> Effect:
+    """Register an effect under its function's name."""
+    EFFECTS[run.__name__] = run
+    return run
+
+
+@effect
+def apply_amendment(f: Firing) -> None:
     for name, value in f.amendment.items():
         f.change(name, value)
     if not f.changes:  # every field given already had that value
         raise InvalidInput("nothing_to_amend")
 
 
-def record_reviewer(event: EventData) -> None:
-    f = _firing(event)
+@effect
+def record_reviewer(f: Firing) -> None:
     f.item.reviewed_by_id = f.actor.user_id
 
 
-def clear_review(event: EventData) -> None:
+@effect
+def clear_review(f: Firing) -> None:
     """A returned application is reviewed (and, if emergency, ratified) afresh."""
-    f = _firing(event)
     f.item.reviewed_by_id = None
     if f.item.ratified_by_id is not None:
         f.item.ratified_by_id = None
@@ -40,15 +46,15 @@ def clear_review(event: EventData) -> None:
         f.changes["ratified"] = [True, False]
 
 
-def record_ratification(event: EventData) -> None:
-    f = _firing(event)
+@effect
+def record_ratification(f: Firing) -> None:
     f.item.ratified_by_id = f.actor.user_id
     f.item.ratified_at = now_utc()
     f.changes["ratified_by"] = [None, f.actor.login]
 
 
-def put_on_ledger(event: EventData) -> None:
-    f = _firing(event)
+@effect
+def put_on_ledger(f: Firing) -> None:
     assert f.owner is not None
     f.change("standard", f.standard)
     f.change("deadline", f.deadline)
@@ -58,11 +64,11 @@ def put_on_ledger(event: EventData) -> None:
         f.changes["owner"] = [old_owner, f.owner.login]
 
 
-def set_deadline(event: EventData) -> None:
-    f = _firing(event)
+@effect
+def set_deadline(f: Firing) -> None:
     f.change("deadline", f.deadline)
 
 
-def record_result(event: EventData) -> None:
-    f = _firing(event)
+@effect
+def record_result(f: Firing) -> None:
     f.change("result", f.result)

@@ -1,4 +1,5 @@
-"""The model the machines run on: one short-lived object per attempted transition."""
+"""The model the machines run on: one short-lived object per attempted transition, or per
+item whose available triggers a view asks for (``probing``)."""
 
 from __future__ import annotations
 
@@ -29,8 +30,15 @@ class Firing:
     owner: User | None = None
     result: str | None = None
     amendment: dict[str, Any] = field(default_factory=dict)
+    #: asking which triggers are available: guards read, they never lock
+    probing: bool = False
+    #: what guards looked up, shared by the probes of one view (quota usage and the like)
+    cache: dict[Any, Any] = field(default_factory=dict)
     #: what the effects changed, as ``{field: [old, new]}``; recorded in the event
     changes: dict[str, Any] = field(default_factory=dict)
+
+    def given(self, param: str) -> bool:
+        return bool(getattr(self, param))
 
     def change(self, name: str, new: Any, shown: Any = None) -> None:
         """Set ``item.name`` and record the change (``shown`` is the JSON-safe form)."""

@@ -1,19 +1,15 @@
 """The two item kinds: states and transitions declared once, as data (SPEC §3).
 
-Everything else derives from these tables: the ``transitions`` machine of each kind (one per
-kind, ``model=None``, never one per row), the permission check (``who`` names predicates of
-``workflow.permissions``), the guards (names of ``check_*`` functions in ``workflow.guards``),
-the effects (names in ``workflow.effects``), the parameters a trigger needs, the CLI's help and
-the state diagrams.
+Everything else derives from these tables: the ``transitions`` machine of each kind
+(``workflow.machines``), the permission check (``who`` names predicates registered in
+``workflow.permissions``), the guards and effects (names registered in ``workflow.guards`` and
+``workflow.effects``), the parameters a trigger needs, the CLI's help and the state diagrams.
+This module is plain data: reading it costs no engine.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
-from functools import cache
-
-from transitions import Machine
+from dataclasses import dataclass
 
 from campusgate.domain import (  # noqa: F401  (the tables' vocabulary, re-exported)
     ASPECTS,
@@ -38,9 +34,6 @@ from campusgate.domain import (  # noqa: F401  (the tables' vocabulary, re-expor
     WHITELIST,
 )
 
-logging.getLogger("transitions").addHandler(logging.NullHandler())
-logging.getLogger("transitions").setLevel(logging.WARNING)
-
 #: The parameters a trigger can take, besides the item (``amendment``: the fields ``item
 #: edit`` changes).
 PARAMS = ("reason", "standard", "deadline", "owner", "result", "amendment")
@@ -48,6 +41,9 @@ PARAMS = ("reason", "standard", "deadline", "owner", "result", "amendment")
 
 @dataclass(frozen=True)
 class Transition:
+    """One row of a kind's table: ``trigger`` takes an item from ``source`` to ``dest`` when
+    one of ``who`` fires it with what it ``needs``, its ``guards`` pass; ``effects`` follow."""
+
     trigger: str
     source: tuple[str, ...]
     dest: str
@@ -59,7 +55,7 @@ class Transition:
     apart_from: tuple[str, ...] = ()
 
 
-def T(
+def allow(
     trigger: str,
     source: str | tuple[str, ...],
     dest: str,
@@ -70,6 +66,7 @@ def T(
     needs: tuple[str, ...] = (),
     apart_from: tuple[str, ...] = (),
 ) -> Transition:
+    """A table row; a single source state or role may be given without a tuple."""
     return Transition(
         trigger,
         (source,) if isinstance(source, str) else source,
@@ -84,37 +81,38 @@ def T(
 
 # fmt: off
 WHITELIST_TABLE: tuple[Transition, ...] = (
-    T("amend",     SUBMITTED, SUBMITTED, who="own-applicant", needs=("amendment",),
-      guards=("check_amendment",), effects=("apply_amendment",)),
-    T("review",    SUBMITTED, REVIEWED,  who="reviewer",      guards=("check_basis",),
-      effects=("record_reviewer",), apart_from=("applicant",)),
-    T("return",    REVIEWED,  SUBMITTED, who="reviewer",      needs=("reason",),
-      effects=("clear_review",)),
-    T("ratify",    REVIEWED,  REVIEWED,  who="parent-approver",
-      guards=("check_emergency", "check_not_ratified"), effects=("record_ratification",)),
-    T("file",      REVIEWED,  FILED,     who="approver",
-      guards=("check_ratified", "check_quota"), apart_from=("applicant", "reviewer")),
-    T("publish",   FILED,     PUBLISHED, who="approver",      guards=("check_publish_year",)),
-    T("suspend",   PUBLISHED, SUSPENDED, who="approver",      needs=("reason",)),
-    T("reinstate", SUSPENDED, PUBLISHED, who="approver",      needs=("reason",),
-      guards=("check_no_open_rectification",)),
-    T("revoke",    LIVE,      REVOKED,   who="approver",      needs=("reason",)),
-    T("revoke",    SUBMITTED, REVOKED,   who="own-applicant", needs=("reason",)),
+    allow("amend",     SUBMITTED, SUBMITTED, who="own-applicant", needs=("amendment",),
+          guards=("check_amendment",), effects=("apply_amendment",)),
+    # the basis kind and documents are required by apply and amend, so review needs no guard
+    allow("review",    SUBMITTED, REVIEWED,  who="reviewer",      effects=("record_reviewer",),
+          apart_from=("applicant",)),
+    allow("return",    REVIEWED,  SUBMITTED, who="reviewer",      needs=("reason",),
+          effects=("clear_review",)),
+    allow("ratify",    REVIEWED,  REVIEWED,  who="parent-approver",
+          guards=("check_emergency", "check_not_ratified"), effects=("record_ratification",)),
+    allow("file",      REVIEWED,  FILED,     who="approver",
+          guards=("check_ratified", "check_quota"), apart_from=("applicant", "reviewer")),
+    allow("publish",   FILED,     PUBLISHED, who="approver",      guards=("check_publish_year",)),
+    allow("suspend",   PUBLISHED, SUSPENDED, who="approver",      needs=("reason",)),
+    allow("reinstate", SUSPENDED, PUBLISHED, who="approver",      needs=("reason",),
+          guards=("check_no_open_rectification",)),
+    allow("revoke",    LIVE,      REVOKED,   who="approver",      needs=("reason",)),
+    allow("revoke",    SUBMITTED, REVOKED,   who="own-applicant", needs=("reason",)),
 )
 
 RECTIFICATION_TABLE: tuple[Transition, ...] = (
-    T("review",    SUBMITTED, REVIEWED,  who="reviewer",      effects=("record_reviewer",)),
-    T("file",      REVIEWED,  FILED,     who=("reviewer", "approver"),
-      needs=("standard", "deadline", "owner"),
-      guards=("check_deadline_ahead", "check_owner_in_scope"), effects=("put_on_ledger",)),
-    T("extend",    FILED,     FILED,     who="approver",      needs=("deadline", "reason"),
-      guards=("check_deadline_later",), effects=("set_deadline",)),
-    T("publish",   FILED,     PUBLISHED, who=("reviewer", "approver", "responsible"),
-      needs=("result",), effects=("record_result",)),
-    T("suspend",   FILED,     SUSPENDED, who="approver",      needs=("reason",)),
-    T("reinstate", SUSPENDED, FILED,     who="approver",      needs=("reason",)),
-    T("revoke",    (SUBMITTED, REVIEWED, FILED, SUSPENDED), REVOKED,
-      who=("reviewer", "approver"), needs=("reason",)),
+    allow("review",    SUBMITTED, REVIEWED,  who="reviewer",      effects=("record_reviewer",)),
+    allow("file",      REVIEWED,  FILED,     who=("reviewer", "approver"),
+          needs=("standard", "deadline", "owner"),
+          guards=("check_deadline_ahead", "check_owner_in_scope"), effects=("put_on_ledger",)),
+    allow("extend",    FILED,     FILED,     who="approver",      needs=("deadline", "reason"),
+          guards=("check_deadline_ahead", "check_deadline_later"), effects=("set_deadline",)),
+    allow("publish",   FILED,     PUBLISHED, who=("reviewer", "approver", "responsible"),
+          needs=("result",), effects=("record_result",)),
+    allow("suspend",   FILED,     SUSPENDED, who="approver",      needs=("reason",)),
+    allow("reinstate", SUSPENDED, FILED,     who="approver",      needs=("reason",)),
+    allow("revoke",    (SUBMITTED, REVIEWED, FILED, SUSPENDED), REVOKED,
+          who=("reviewer", "approver"), needs=("reason",)),
 )
 # fmt: on
 
@@ -122,48 +120,6 @@ TABLES: dict[str, tuple[Transition, ...]] = {
     WHITELIST: WHITELIST_TABLE,
     RECTIFICATION: RECTIFICATION_TABLE,
 }
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    name: str
-    table: tuple[Transition, ...]
-    machine: Machine = field(repr=False)
-
-    @property
-    def triggers(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(t.trigger for t in self.table))
-
-    def rows(self, trigger: str) -> tuple[Transition, ...]:
-        return tuple(t for t in self.table if t.trigger == trigger)
-
-    def rows_from(self, trigger: str, state: str) -> tuple[Transition, ...]:
-        return tuple(t for t in self.rows(trigger) if state in t.source)
-
-
-def _build_machine(kind: str, table: tuple[Transition, ...]) -> Machine:
-    machine = Machine(
-        model=None,
-        states=list(STATES),
-        initial=None,
-        auto_transitions=False,
-        send_event=True,
-        name=kind,
-    )
-    for t in table:
-        machine.add_transition(
-            t.trigger,
-            list(t.source),
-            t.dest,
-            conditions=[f"campusgate.workflow.guards.{g}" for g in t.guards],
-            after=[f"campusgate.workflow.effects.{e}" for e in t.effects],
-        )
-    return machine
-
-
-@cache
-def kind_spec(kind: str) -> KindSpec:
-    return KindSpec(kind, TABLES[kind], _build_machine(kind, TABLES[kind]))
 
 
 def all_triggers() -> tuple[str, ...]:

@@ -153,6 +153,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "职责分离：审核人 {actor} 不能对自己审核的事项 {id} 执行 “{trigger}”",
         "separation of duties: {actor} reviewed item {id} and may not '{trigger}' it",
     ),
+    # the transition engine and intake
+    "outside_jurisdiction": (
+        "{actor} 不能对事项 {id}（{state}）执行 “{trigger}”：该事项属于 {jurisdiction}，"
+        "不在其职权范围内（{actor} 只在 {own} 办理）",
+        "{actor} may not '{trigger}' item {id} ({state}): it lies in {jurisdiction}, "
+        "outside their jurisdiction ({actor} acts in {own})",
+    ),
+    "duplicate_application": (
+        "{department} 已有 {year} 年度的同名申请 “{title}”（事项 {id}），不能重复申请",
+        "{department} already applied for '{title}' in {year}: item {id}",
+    ),
     # rules (exit 5)
     "state_refused": (
         "事项 {id} 当前状态为 “{state}”，不能执行 “{trigger}”",

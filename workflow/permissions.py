@@ -1,4 +1,4 @@
-"""Who may fire which trigger: the named predicates the tables' ``who`` refers to.
+"""Who may fire which trigger: the predicates the tables' ``who`` names, registered by name.
 
 A user acts only inside their own jurisdiction (ratify: its children); system actors act
 everywhere with the roles they were given. Failing any of this is exit 4; a trigger the actor
@@ -8,58 +8,87 @@ could fire, but not from the item's current state, is exit 5.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from campusgate.models import Item
-from campusgate.workflow.errors import PermissionDenied, TransitionNotAllowed
-from campusgate.workflow.guards import item_allows
-from campusgate.workflow.kinds import KindSpec, Transition
+from campusgate.workflow.errors import PermissionDenied
+from campusgate.workflow.kinds import Transition
 from campusgate.workflow.scope import Actor, Tree
 
+if TYPE_CHECKING:
+    from campusgate.workflow.firing import Firing
 
-def holds(actor: Actor, role: str, jurisdiction_id: int | None) -> bool:
+
+def holds_role(actor: Actor, role: str, jurisdiction_id: int | None) -> bool:
+    """Whether ``actor`` holds ``role`` in ``jurisdiction_id`` (system actors: everywhere)."""
     if jurisdiction_id is None or role not in actor.roles:
         return False
     return actor.jurisdiction_id is None or actor.jurisdiction_id == jurisdiction_id
 
 
+holds = holds_role  # the former name, still imported elsewhere
+
+
+@dataclass(frozen=True)
+class Who:
+    """A ``who`` of the tables: the role it asks for in the item's own jurisdiction, if it
+    asks for one there (then a holder of it elsewhere is told the item lies outside)."""
+
+    name: str
+    admits: Callable[[Actor, Item, Tree], bool]
+    role_here: str | None = None
+
+
+WHO: dict[str, Who] = {}
+
+
+def who(
+    name: str, role_here: str | None = None
+) -> Callable[[Callable[[Actor, Item, Tree], bool]], Callable[[Actor, Item, Tree], bool]]:
+    def register(
+        admits: Callable[[Actor, Item, Tree], bool],
+    ) -> Callable[[Actor, Item, Tree], bool]:
+        WHO[name] = Who(name, admits, role_here)
+        return admits
+
+    return register
+
+
+@who("reviewer", "reviewer")
 def is_reviewer(actor: Actor, item: Item, tree: Tree) -> bool:
-    return holds(actor, "reviewer", item.jurisdiction_id)
+    return holds_role(actor, "reviewer", item.jurisdiction_id)
 
 
+@who("approver", "approver")
 def is_approver(actor: Actor, item: Item, tree: Tree) -> bool:
-    return holds(actor, "approver", item.jurisdiction_id)
+    return holds_role(actor, "approver", item.jurisdiction_id)
 
 
+@who("parent-approver")
 def is_parent_approver(actor: Actor, item: Item, tree: Tree) -> bool:
-    return holds(actor, "approver", tree.parent(item.jurisdiction_id))
+    return holds_role(actor, "approver", tree.parent(item.jurisdiction_id))
 
 
+@who("own-applicant", "applicant")
 def is_own_applicant(actor: Actor, item: Item, tree: Tree) -> bool:
     return (
-        holds(actor, "applicant", item.jurisdiction_id)
+        holds_role(actor, "applicant", item.jurisdiction_id)
         and actor.department_id is not None
         and actor.department_id == item.department_id
     )
 
 
+@who("responsible")
 def is_responsible(actor: Actor, item: Item, tree: Tree) -> bool:
     return actor.user_id is not None and actor.user_id == item.owner_id
 
 
-WHO: dict[str, Callable[[Actor, Item, Tree], bool]] = {
-    "reviewer": is_reviewer,
-    "approver": is_approver,
-    "parent-approver": is_parent_approver,
-    "own-applicant": is_own_applicant,
-    "responsible": is_responsible,
-}
-
-
 def admits(row: Transition, actor: Actor, item: Item, tree: Tree) -> bool:
-    return any(WHO[name](actor, item, tree) for name in row.who)
+    return any(WHO[name].admits(actor, item, tree) for name in row.who)
 
 
-def separated(row: Transition, actor: Actor, item: Item) -> str | None:
+def duty_separation_broken(row: Transition, actor: Actor, item: Item) -> str | None:
     """The separation-of-duties rule ``actor`` breaks by firing ``row``, if any."""
     if actor.user_id is None:
         return None
@@ -70,41 +99,37 @@ def separated(row: Transition, actor: Actor, item: Item) -> str | None:
     return None
 
 
-def check_permission(
-    spec: KindSpec, trigger: str, actor: Actor, item: Item, tree: Tree
-) -> Transition:
-    """The row ``actor`` may fire from the item's state, or the refusal (4, else 5)."""
-    rows = spec.rows(trigger)
-    here = [r for r in rows if item.state in r.source]
-    admitted = [r for r in here if admits(r, actor, item, tree)]
-    ctx = {"actor": actor.login, "id": item.id, "trigger": trigger, "state": item.state}
-    if admitted:
-        broken = separated(admitted[0], actor, item)
+separated = duty_separation_broken  # the former name
+
+
+def not_permitted(rows: tuple[Transition, ...], f: Firing) -> PermissionDenied:
+    """The refusal of an actor none of ``rows`` admits: outside the jurisdiction when they
+    hold a role a row asks for there, else the roles needed."""
+    ctx = {"actor": f.actor.login, "id": f.item.id, "trigger": f.trigger, "state": f.item.state}
+    wanted = tuple(dict.fromkeys(name for row in rows for name in row.who))
+    roles_here = {WHO[name].role_here for name in wanted} - {None}
+    if roles_here & f.actor.roles and f.actor.jurisdiction_id != f.item.jurisdiction_id:
+        return PermissionDenied(
+            "outside_jurisdiction",
+            jurisdiction=f.tree.name(f.item.jurisdiction_id),
+            own=f.tree.name(f.actor.jurisdiction_id),
+            **ctx,
+        )
+    return PermissionDenied("not_permitted", who=wanted, **ctx)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A row's first condition: its ``who`` admits the actor and no duty separation breaks."""
+
+    row: Transition
+
+    def refusal(self, f: Firing) -> PermissionDenied | None:
+        if not admits(self.row, f.actor, f.item, f.tree):
+            return not_permitted((self.row,), f)
+        broken = duty_separation_broken(self.row, f.actor, f.item)
         if broken:
-            raise PermissionDenied(broken, **ctx)
-        return admitted[0]
-    elsewhere = [r for r in rows if admits(r, actor, item, tree)]
-    if here or not elsewhere:
-        who = tuple(dict.fromkeys(name for r in (here or rows) for name in r.who))
-        raise PermissionDenied("not_permitted", who=who, **ctx)
-    # separation of duties is permission too, and decides before the state (SPEC §7)
-    rules = [separated(r, actor, item) for r in elsewhere]
-    if all(rules):
-        raise PermissionDenied(rules[0] or "not_permitted", **ctx)
-    raise TransitionNotAllowed("state_refused", **ctx)
-
-
-def available(spec: KindSpec, actor: Actor, item: Item, tree: Tree) -> list[str]:
-    """The triggers ``actor`` may fire on ``item`` now: role, scope, state, separation, and
-    the guards that depend on the item alone (quota, dates and the like are left to firing)."""
-    found = []
-    for trigger in spec.triggers:
-        for row in spec.rows_from(trigger, item.state):
-            if (
-                admits(row, actor, item, tree)
-                and separated(row, actor, item) is None
-                and item_allows(row.guards, item, tree)
-            ):
-                found.append(trigger)
-                break
-    return found
+            return PermissionDenied(
+                broken, actor=f.actor.login, id=f.item.id, trigger=f.trigger, state=f.item.state
+            )
+        return None

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from campusgate.domain import FILED, PUBLISHED, SUSPENDED, WHITELIST
 from campusgate.models import Item, Quota
-from campusgate.workflow.kinds import FILED, PUBLISHED, SUSPENDED, WHITELIST
 
 #: States that hold a place in the year's whitelist.
 COUNTED_STATES = (FILED, PUBLISHED, SUSPENDED)
@@ -38,11 +38,13 @@ def used_by(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int
     return {(j, y): n for j, y, n in session.execute(query) if (j, y) in keys}
 
 
+def find(session: Session, jurisdiction_id: int, year: int, *, lock: bool = False) -> Quota | None:
+    """The quota row; with ``lock``, locked until the transaction ends (PostgreSQL: FOR UPDATE;
+    SQLite holds the database write lock already, from BEGIN IMMEDIATE)."""
+    query = select(Quota).where(Quota.jurisdiction_id == jurisdiction_id, Quota.year == year)
+    return session.scalar(query.with_for_update() if lock else query)
+
+
 def lock(session: Session, jurisdiction_id: int, year: int) -> Quota | None:
-    """The quota row, locked until the transaction ends (PostgreSQL: FOR UPDATE; SQLite holds
-    the database write lock already, from BEGIN IMMEDIATE)."""
-    return session.scalar(
-        select(Quota)
-        .where(Quota.jurisdiction_id == jurisdiction_id, Quota.year == year)
-        .with_for_update()
-    )
+    """The quota row, locked until the transaction ends."""
+    return find(session, jurisdiction_id, year, lock=True)

@@ -1,4 +1,4 @@
-"""Who is acting, and the jurisdiction tree they act and read in."""
+"""Who is acting, the jurisdiction tree they act and read in, and the rows they name."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from campusgate.models import Jurisdiction, User
+from campusgate.models import Item, Jurisdiction, User
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
-from campusgate.workflow.validate import encodable
+from campusgate.workflow.validate import MAX_INT, encodable
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,24 @@ class Actor:
     @classmethod
     def system(cls, job: str, roles: Iterable[str] = ("reviewer", "approver")) -> Actor:
         return cls(f"system:{job}", None, f"system:{job}", frozenset(roles), None)
+
+
+def item_key(item_id: int | str) -> int:
+    """An item id as given: not a number is input (2), one too large to exist is 3."""
+    text = str(item_id).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise InvalidInput("invalid_id", value=item_id)
+    key = int(text)
+    if key > MAX_INT:
+        raise NotFound("no_item", id=item_id)
+    return key
+
+
+def load_item(session: Session, item_id: int | str) -> Item:
+    item = session.get(Item, item_key(item_id))
+    if item is None:
+        raise NotFound("no_item", id=item_id)
+    return item
 
 
 def load_user(session: Session, login: str) -> User:

@@ -395,7 +395,8 @@ def test_advance_one_ok_one_state_refusal_exits_5_and_the_ok_one_stays(db: Datab
     first, second = data["results"]
     for entry in (first, second):
         assert set(entry) >= {"id", "ok", "state", "error"}
-    assert (first["id"], first["ok"], first["state"]) == (done, False, None)
+    # a refused item's result carries its state (issue 6)
+    assert (first["id"], first["ok"], first["state"]) == (done, False, "reviewed")
     assert (first["error"]["code"], first["error"]["exit"]) == ("state_refused", 5)
     assert first["error"]["message"] == f"事项 {done} 当前状态为 “已审核”，不能执行 “审核”"
     assert second == {"id": again, "ok": True, "state": "reviewed", "error": None}
@@ -439,7 +440,8 @@ def test_advance_exits_with_the_worst(db: Database, cases: list[str], worst: int
             assert entry == {"id": item_id, "ok": True, "state": "reviewed", "error": None}
             assert state_of(db, item_id) == "reviewed"
         else:
-            assert (entry["ok"], entry["state"]) == (False, None)
+            # a refused item's result carries its state, where the user may read it
+            assert (entry["ok"], entry["state"]) == (False, before[item_id] or None)
             assert entry["error"]["exit"] == expected[case]
             assert state_of(db, item_id) == before[item_id]
 
@@ -632,7 +634,8 @@ def test_exit_4_other_jurisdiction(db: Database) -> None:
         "wu.min",
         f"advance review {city_item}",
         exit=4,
-        stderr=f"错误：wu.min 无权对事项 {city_item}（已提交）执行 “审核”：需要 审核人\n",
+        stderr=f"错误：wu.min 不能对事项 {city_item}（已提交）执行 “审核”："
+        "该事项属于 鹤壁市，不在其职权范围内（wu.min 只在 淇滨区 办理）\n",
         stdout=NONE_DONE,
     )
     refused(

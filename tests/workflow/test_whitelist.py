@@ -583,7 +583,7 @@ def test_whoever_entered_an_application_may_not_review_or_file_it(db):
     set_quota(db, 5, NEXT)
     # the bureau enters departments' sheets: whoever entered one is its applicant
     by_reviewer = items.apply(db, "wang.fang", on_behalf=True, **application())["id"]
-    by_both = items.apply(db, "gao.feng", on_behalf=True, **application())["id"]
+    by_both = items.apply(db, "gao.feng", on_behalf=True, **application(title="近视防控"))["id"]
     assert items.show_item(db, "wang.fang", by_reviewer)["applied_by"] == "wang.fang"
     assert actions(db, "wang.fang", by_reviewer) == set()
     with refused(
@@ -605,7 +605,7 @@ def test_whoever_entered_an_application_may_not_review_or_file_it(db):
         fire(db, "gao.feng", by_both, "file")
     assert fire(db, "zhao.lei", by_both, "file")["state"] == "filed"
     # an admin may enter sheets too
-    view = items.apply(db, "city.admin", on_behalf=True, **application())
+    view = items.apply(db, "city.admin", on_behalf=True, **application(title="食品安全"))
     assert view["applied_by"] == "city.admin"
 
 
@@ -748,6 +748,30 @@ def test_applicant_withdraws_only_a_submitted_application(db, subtests):
 # --------------------------------------------------------------------------- role matrix
 
 
+#: The roles a trigger asks for in the item's own jurisdiction (ratify: the parent's).
+ASKED_HERE = {
+    "amend": {"applicant"},
+    "review": {"reviewer"},
+    "return": {"reviewer"},
+    "ratify": set(),
+    "file": {"approver"},
+    "publish": {"approver"},
+    "suspend": {"approver"},
+    "reinstate": {"approver"},
+    "revoke": {"approver", "applicant"},
+}
+
+
+def outside(login: str, trigger: str, state_: str) -> bool:
+    """Issue 6: a user refused only because the item lies outside their jurisdiction is told
+    so; the applicant's revoke is asked for only from submitted."""
+    user = USER[login]
+    asked = ASKED_HERE[trigger]
+    if trigger == "revoke" and state_ in FROM[trigger] and state_ != "submitted":
+        asked = {"approver"}
+    return user["jurisdiction"] != CITY and bool(asked & set(user["roles"]))
+
+
 def tried_in(trigger: str) -> list[str]:
     """The states ``trigger`` is tried in: those it leaves, a live one it does not leave,
     and the final one."""
@@ -783,7 +807,10 @@ def test_role_matrix(db, subtests):
                     continue
                 item_id = ids[state_]
                 if state_ in FROM[trigger] or not any(may(login, trigger, s, CITY) for s in STATES):
-                    error, exit_code, code, words = PermissionDenied, 4, "not_permitted", [login]
+                    code = "not_permitted"
+                    if outside(login, trigger, state_):
+                        code = "outside_jurisdiction"
+                    error, exit_code, words = PermissionDenied, 4, [login]
                 else:
                     error, exit_code, code, words = RuleRefused, 5, "state_refused", ["is"]
                 with (
@@ -1108,7 +1135,9 @@ def test_separation_of_duties_decides_before_the_state(db):
     with refused(db, PermissionDenied, 4, "gao.feng", "reviewed", code="separation_reviewer"):
         fire(db, "gao.feng", item_id, "file")
     # the bureau's officer entered the sheet (on behalf): they may not review it, ever
-    entered = int(items.apply(db, "wang.fang", on_behalf=True, **application())["id"])
+    entered = int(
+        items.apply(db, "wang.fang", on_behalf=True, **application(title="近视防控"))["id"]
+    )
     fire(db, "liu.yang", entered, "review")
     with refused(db, PermissionDenied, 4, "wang.fang", "applied", code="separation_applicant"):
         fire(db, "wang.fang", entered, "review")

@@ -1,0 +1,358 @@
+"""Changing items by their transitions: the service functions ``advance``, ``item edit``,
+``evaluate`` and the jobs call.
+
+Every change has one shape: take a snapshot of the item (its version) in a read transaction,
+then in one write transaction reload it, refuse if the version moved (exit 6), check input,
+then let the kind's machine check permission and guards in the order of SPEC §7 and run the
+row's effects, and write the item and its audit event together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from campusgate.domain import BASIS_KINDS, OUTCOMES, PUBLISHED, RATINGS, SUSPENDED, WHITELIST
+from campusgate.models import Database, Evaluation, Item, ItemEvent
+from campusgate.workflow import audit, validate
+from campusgate.workflow.clock import now_utc
+from campusgate.workflow.clock import today as clock_today
+from campusgate.workflow.errors import (
+    ConcurrentChange,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RuleRefused,
+)
+from campusgate.workflow.firing import Firing
+from campusgate.workflow.kinds import all_triggers, needs
+from campusgate.workflow.machines import MACHINES, missing_param
+from campusgate.workflow.permissions import holds_role
+from campusgate.workflow.scope import Actor, Tree, item_key, load_actor, load_item, load_user
+from campusgate.workflow.tx import writing
+from campusgate.workflow.views import item_view
+
+#: Fields of a whitelist application that ``amend`` may change.
+AMENDABLE = (
+    "title",
+    "basis_kind",
+    "basis_docs",
+    "lead_units",
+    "schedule",
+    "manner",
+    "scope",
+    "place",
+    "content",
+    "teacher_hours",
+)
+
+
+@dataclass
+class Params:
+    """What a trigger may take besides the item (``advance --reason … --deadline …``)."""
+
+    reason: str | None = None
+    standard: str | None = None
+    deadline: date | str | None = None
+    owner: str | None = None
+    result: str | None = None
+    amendment: dict[str, Any] = field(default_factory=dict)
+
+    def given(self, name: str) -> bool:
+        return bool(getattr(self, name))
+
+
+@contextmanager
+def changing_item(
+    db: Database, item_id: int | str, before_write: Callable[[], None] | None = None
+) -> Iterator[tuple[Session, Item]]:
+    """Snapshot ``item_id``'s version, then yield it inside a write transaction; if it moved
+    in between (someone else wrote first), nothing is written and exit 6 follows."""
+    key = item_key(item_id)
+    with db.read() as session:
+        seen = session.scalar(select(Item.version).where(Item.id == key))
+    if seen is None:
+        raise NotFound("no_item", id=item_id)
+    if before_write is not None:
+        before_write()
+    with _writing_seen(db, item_id, seen) as (session, item):
+        yield session, item
+
+
+@contextmanager
+def _writing_seen(db: Database, item_id: int | str, seen: int) -> Iterator[tuple[Session, Item]]:
+    """The item in a write transaction, refused (6) unless still at the version ``seen``."""
+    try:
+        with writing(db) as session:
+            item = load_item(session, item_id)
+            if item.version != seen:
+                raise ConcurrentChange("concurrent_change", id=item.id)
+            yield session, item
+    except ConcurrentChange as exc:
+        if exc.code == "concurrent_write":
+            raise ConcurrentChange("concurrent_change", id=item_id) from None
+        raise
+
+
+def fire(
+    db: Database,
+    login: str,
+    item_id: int | str,
+    trigger: str,
+    params: Params | None = None,
+    *,
+    today: date | None = None,
+    actor: Actor | None = None,
+    before_write: Callable[[], None] | None = None,
+    view: bool = True,
+) -> dict[str, Any]:
+    """Fire ``trigger`` on one item in its own transaction; return the item's view (with
+    ``view=False`` only its ``id``, ``state`` and ``version``, which costs no extra query).
+
+    ``today`` makes the rules act as of that date (jobs run for a date, drills); the event
+    then names it as ``as_of`` beside its real timestamp.
+    """
+    clean = _checked_params(trigger, params)
+    with changing_item(db, item_id, before_write) as (session, item):
+        acting = actor or load_actor(session, login)
+        tree = Tree.load(session)
+        transition(session, acting, item, trigger, clean, tree, today=today)
+        if not view:
+            return {"id": item.id, "state": item.state, "version": item.version}
+        return item_view(session, item, acting, tree, today=today)
+
+
+def fire_each(
+    db: Database,
+    login: str,
+    item_ids: Iterable[int | str],
+    trigger: str,
+    params: Params | None = None,
+    *,
+    today: date | None = None,
+) -> Iterator[tuple[int | str, dict[str, Any] | Exception]]:
+    """``advance``: fire ``trigger`` on each item in its own transaction, yielding each id
+    with its ``id``/``state``/``version`` or the error that refused it (an internal one
+    included). The acting user, the tree and the items' versions are read once, in one
+    snapshot; each write then checks its item's version against it (exit 6 if it moved)."""
+    ids = list(item_ids)
+    try:
+        clean = _checked_params(trigger, params)
+    except Exception as exc:  # the same refusal for every id
+        yield from ((item_id, exc) for item_id in ids)
+        return
+    keys: dict[int | str, int | Exception] = {}
+    for item_id in ids:
+        try:
+            keys[item_id] = item_key(item_id)
+        except Exception as exc:
+            keys[item_id] = exc
+    acting: Actor | Exception
+    with db.read() as session:
+        wanted = [key for key in keys.values() if isinstance(key, int)]
+        query = select(Item.id, Item.version).where(Item.id.in_(wanted))
+        seen: dict[int, int] = {key: version for key, version in session.execute(query)}
+        try:
+            acting = load_actor(session, login)
+        except Exception as exc:
+            acting = exc
+        tree = Tree.load(session)
+    for item_id in ids:
+        key = keys[item_id]
+        try:
+            if isinstance(key, Exception):
+                raise key
+            if key not in seen:
+                raise NotFound("no_item", id=item_id)
+            if isinstance(acting, Exception):
+                raise acting
+            with _writing_seen(db, key, seen[key]) as (session, item):
+                transition(session, acting, item, trigger, clean, tree, today=today)
+                outcome: dict[str, Any] | Exception = {
+                    "id": item.id,
+                    "state": item.state,
+                    "version": item.version,
+                }
+        except Exception as exc:  # each id stands alone
+            outcome = exc
+        yield item_id, outcome
+
+
+def transition(
+    session: Session,
+    actor: Actor,
+    item: Item,
+    trigger: str,
+    params: Params,
+    tree: Tree,
+    *,
+    today: date | None = None,
+) -> ItemEvent:
+    """Check and apply one transition inside the caller's transaction (jobs batch these)."""
+    machine = MACHINES[item.kind]
+    if trigger not in machine.triggers:
+        raise InvalidInput(
+            "unknown_trigger_of_kind",
+            kind=item.kind,
+            trigger=trigger,
+            choices=", ".join(machine.triggers),
+        )
+    kind_needs = needs(trigger, item.kind)
+    _require(trigger, params, kind_needs)
+    may_need_owner = any("owner" in row.needs for row in machine.rows(trigger))
+    owner = load_user(session, params.owner) if may_need_owner and params.owner else None
+    firing = Firing(
+        session=session,
+        actor=actor,
+        item=item,
+        trigger=trigger,
+        tree=tree,
+        today=today or clock_today(),
+        state=item.state,
+        reason=params.reason,
+        standard=params.standard,
+        deadline=validate.parse_date(params.deadline, "deadline"),
+        owner=owner,
+        result=params.result,
+        amendment=params.amendment,
+    )
+    from_state = item.state
+    machine.fire(firing)
+    item.state = firing.state
+    return audit.record(
+        session,
+        item,
+        trigger=trigger,
+        from_state=from_state,
+        actor=actor.login,
+        reason=params.reason,
+        changes=firing.changes,
+        as_of=today,
+    )
+
+
+def amend(
+    db: Database,
+    login: str,
+    item_id: int | str,
+    changes: dict[str, Any],
+    *,
+    before_write: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """``item edit``: the applicant changes fields of a submitted application; an empty value
+    clears an optional field."""
+    return fire(db, login, item_id, "amend", Params(amendment=changes), before_write=before_write)
+
+
+def evaluate(
+    db: Database,
+    login: str,
+    item_id: int | str,
+    *,
+    rating: str,
+    outcome: str,
+    note: str | None = None,
+    before_write: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Record the year-end evaluation of a published item; the sweep applies it later."""
+    rating = validate.choice("rating", rating, RATINGS) or ""
+    outcome = validate.choice("outcome", outcome, OUTCOMES) or ""
+    note = validate.text("note", note, multiline=True)
+    with changing_item(db, item_id, before_write) as (session, item):
+        actor = load_actor(session, login)
+        tree = Tree.load(session)
+        if item.kind != WHITELIST:
+            raise InvalidInput("wrong_kind", id=item.id, kind=WHITELIST)
+        if not holds_role(actor, "approver", item.jurisdiction_id):
+            raise PermissionDenied(
+                "not_permitted_evaluate",
+                actor=login,
+                id=item.id,
+                jurisdiction=tree.name(item.jurisdiction_id),
+            )
+        if item.state not in (PUBLISHED, SUSPENDED):
+            raise RuleRefused("evaluate_state", id=item.id, state=item.state)
+        existing = session.get(Evaluation, item.id)
+        if existing is not None and existing.applied_at is not None:
+            raise RuleRefused("evaluation_applied", id=item.id)
+        if existing is None:
+            existing = Evaluation(item_id=item.id, year=item.year)
+            session.add(existing)
+        existing.rating, existing.outcome, existing.note = rating, outcome, note
+        existing.evaluated_by, existing.evaluated_at = login, now_utc()
+        audit.record(
+            session,
+            item,
+            trigger="evaluate",
+            from_state=item.state,
+            actor=login,
+            reason=note,
+            changes={"rating": rating, "outcome": outcome},
+        )
+        return item_view(session, item, actor, tree)
+
+
+def _checked_params(trigger: str, params: Params | None) -> Params:
+    """What can be refused before any item is read: the trigger, its parameters' form, and
+    those every row of the trigger needs."""
+    if trigger not in all_triggers():
+        raise InvalidInput("unknown_trigger", trigger=trigger, choices=", ".join(all_triggers()))
+    clean = _clean_params(params or Params())
+    _require(trigger, clean, needs(trigger))
+    return clean
+
+
+def _require(trigger: str, params: Params, wanted: tuple[str, ...]) -> None:
+    for name in wanted:
+        if not params.given(name):
+            raise missing_param(trigger, name)
+
+
+def hours(value: float | str | None) -> float | None:
+    """Estimated teacher hours per school: blank is none, else 0 to 10 000."""
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("invalid_hours", field="teacher_hours", value=value) from None
+    if not 0 <= number <= 10_000:
+        raise InvalidInput("invalid_hours", field="teacher_hours", value=value)
+    return number
+
+
+def _clean_amendment(changes: dict[str, Any]) -> dict[str, Any]:
+    unknown = [name for name in changes if name not in AMENDABLE]
+    if unknown:
+        raise InvalidInput("not_editable", field=", ".join(unknown))
+    cleaned: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in ("basis_docs", "lead_units"):
+            cleaned[name] = validate.texts(name, value, required=True)
+        elif name == "basis_kind":
+            cleaned[name] = validate.choice(name, value, BASIS_KINDS)
+        elif name == "teacher_hours":
+            cleaned[name] = hours(value)
+        elif name == "title":
+            cleaned[name] = validate.text(name, value, required=True)
+        else:
+            cleaned[name] = validate.text(name, value, multiline=name == "content")
+    return cleaned
+
+
+def _clean_params(params: Params) -> Params:
+    """Validated, stripped parameters; blank text counts as not given."""
+    return Params(
+        reason=validate.text("reason", params.reason, multiline=True),
+        standard=validate.text("standard", params.standard, multiline=True),
+        deadline=validate.parse_date(params.deadline, "deadline"),
+        owner=validate.text("login", params.owner),
+        result=validate.text("result", params.result, multiline=True),
+        amendment=_clean_amendment(params.amendment),
+    )

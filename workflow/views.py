@@ -1,0 +1,248 @@
+"""Reading items: lists, one item with its history, and the JSON shape of an item (SPEC §7)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from campusgate.domain import KINDS, STATES, WHITELIST
+from campusgate.models import Database, Department, Evaluation, Item, ItemEvent, School, User
+from campusgate.workflow import validate
+from campusgate.workflow.clock import today as clock_today
+from campusgate.workflow.errors import CampusgateError, PermissionDenied
+from campusgate.workflow.firing import Firing
+from campusgate.workflow.machines import MACHINES
+from campusgate.workflow.permissions import holds_role
+from campusgate.workflow.scope import (
+    Actor,
+    Tree,
+    can_read_item,
+    item_key,
+    load_actor,
+    load_item,
+    readable_jurisdiction,
+    readable_jurisdictions,
+)
+
+
+def list_items(
+    db: Database,
+    login: str,
+    *,
+    kind: str | None = None,
+    state: str | None = None,
+    year: int | str | None = None,
+    jurisdiction: str | None = None,
+) -> list[dict[str, Any]]:
+    kind = validate.choice("kind", kind, KINDS, required=False)
+    state = validate.choice("state", state, STATES, required=False)
+    year_value = validate.year(year) if year is not None else None
+    with db.read() as session:
+        actor = load_actor(session, login)
+        tree = Tree.load(session)
+        query = select(Item).order_by(Item.id)
+        readable = readable_jurisdictions(actor, tree)
+        if jurisdiction is not None:
+            jid = readable_jurisdiction(actor, jurisdiction, tree)
+            query = query.where(Item.jurisdiction_id == jid)
+        elif readable is not None:
+            query = query.where(
+                or_(Item.jurisdiction_id.in_(readable), Item.owner_id == actor.user_id)
+            )
+        if kind:
+            query = query.where(Item.kind == kind)
+        if state:
+            query = query.where(Item.state == state)
+        if year_value is not None:
+            query = query.where(Item.year == year_value)
+        found = list(session.scalars(query))
+        names = Names(session, found)
+        looked_up: dict[Any, Any] = {}
+        return [item_view(session, item, actor, tree, names, looked_up) for item in found]
+
+
+def show_item(db: Database, login: str, item_id: int | str) -> dict[str, Any]:
+    key = item_key(item_id)  # malformed input decides before an unknown user (SPEC §7)
+    with db.read() as session:
+        actor = load_actor(session, login)
+        item = load_item(session, key)
+        tree = Tree.load(session)
+        if not can_read_item(actor, item.jurisdiction_id, item.owner_id, tree):
+            raise PermissionDenied("not_readable", actor=login, id=item.id)
+        view = item_view(session, item, actor, tree)
+        view["history"] = history(session, item.id)
+        evaluation = session.get(Evaluation, item.id)
+        if evaluation is not None:
+            view["evaluation"] = {
+                "rating": evaluation.rating,
+                "outcome": evaluation.outcome,
+                "note": evaluation.note,
+                "by": evaluation.evaluated_by,
+                "applied": evaluation.applied_at is not None,
+            }
+        return view
+
+
+def item_state(db: Database, login: str, item_id: int | str) -> str | None:
+    """The item's state as ``login`` may read it; ``None`` if unknown or not readable."""
+    try:
+        key = item_key(item_id)
+        with db.read() as session:
+            actor = load_actor(session, login)
+            item = load_item(session, key)
+            if not can_read_item(actor, item.jurisdiction_id, item.owner_id, Tree.load(session)):
+                return None
+            return item.state
+    except CampusgateError:
+        return None
+
+
+def history(session: Session, item_id: int) -> list[dict[str, Any]]:
+    events = session.scalars(
+        select(ItemEvent).where(ItemEvent.item_id == item_id).order_by(ItemEvent.seq)
+    )
+    return [
+        {
+            "seq": e.seq,
+            "trigger": e.trigger,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "actor": e.actor,
+            "at": e.at.isoformat().replace("+00:00", "Z"),
+            "as_of": e.as_of.isoformat() if e.as_of else None,
+            "reason": e.reason,
+            "changes": e.changes,
+        }
+        for e in events
+    ]
+
+
+def sees_reporter(actor: Actor, item: Item) -> bool:
+    """Privacy: the reporter's contact is for reviewers and approvers of that jurisdiction."""
+    return actor.user_id is not None and (
+        holds_role(actor, "reviewer", item.jurisdiction_id)
+        or holds_role(actor, "approver", item.jurisdiction_id)
+    )
+
+
+class Names:
+    """The logins and names item views show: one query for any number of items."""
+
+    def __init__(self, session: Session, items: Iterable[Item]) -> None:
+        items = list(items)
+        wanted = {
+            "user": {
+                uid
+                for it in items
+                for uid in (it.applied_by_id, it.reviewed_by_id, it.ratified_by_id, it.owner_id)
+                if uid is not None
+            },
+            "department": {it.department_id for it in items if it.department_id is not None},
+            "school": {it.school_id for it in items if it.school_id is not None},
+        }
+        parts = [
+            select(literal(table), key, value).where(key.in_(wanted[table]))
+            for table, key, value in (
+                ("user", User.id, User.login),
+                ("department", Department.id, Department.name),
+                ("school", School.id, School.name),
+            )
+            if wanted[table]
+        ]
+        found: dict[str, dict[int, str]] = {"user": {}, "department": {}, "school": {}}
+        if parts:
+            for table, key, value in session.execute(union_all(*parts)):
+                found[table][key] = value
+        self.logins, self.departments, self.schools = (
+            found["user"],
+            found["department"],
+            found["school"],
+        )
+
+    def login(self, user_id: int | None) -> str | None:
+        return self.logins.get(user_id) if user_id is not None else None
+
+
+def actions(
+    session: Session,
+    item: Item,
+    actor: Actor,
+    tree: Tree,
+    today: date | None = None,
+    looked_up: dict[Any, Any] | None = None,
+) -> list[str]:
+    """The triggers ``actor`` may fire on ``item`` now (``looked_up``: what the guards read,
+    shared by the items of one list)."""
+    probe = Firing(
+        session=session,
+        actor=actor,
+        item=item,
+        trigger="",
+        tree=tree,
+        today=today or clock_today(),
+        state=item.state,
+        probing=True,
+        cache={} if looked_up is None else looked_up,
+    )
+    return MACHINES[item.kind].available(probe)
+
+
+def item_view(
+    session: Session,
+    item: Item,
+    actor: Actor,
+    tree: Tree,
+    names: Names | None = None,
+    looked_up: dict[Any, Any] | None = None,
+    *,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """The JSON shape of an item (SPEC §7), as ``actor`` may see it on ``today``."""
+    names = names or Names(session, [item])
+    view: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind,
+        "state": item.state,
+        "year": item.year,
+        "jurisdiction": tree.name(item.jurisdiction_id),
+        "department": names.departments.get(item.department_id) if item.department_id else None,
+        "basis_kind": item.basis_kind,
+        "basis_docs": list(item.basis_docs or []),
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+        "owner": names.login(item.owner_id),
+        "version": item.version,
+        "applied_by": names.login(item.applied_by_id),
+        "reviewed_by": names.login(item.reviewed_by_id),
+        "created_at": item.created_at.isoformat().replace("+00:00", "Z"),
+        "updated_at": item.updated_at.isoformat().replace("+00:00", "Z"),
+    }
+    if item.kind == WHITELIST:
+        view.update(
+            title=item.title,
+            lead_units=list(item.lead_units or []),
+            schedule=item.schedule,
+            manner=item.manner,
+            scope=item.scope,
+            place=item.place,
+            content=item.content,
+            teacher_hours=item.teacher_hours,
+            ratified_by=names.login(item.ratified_by_id),
+        )
+    else:
+        view.update(
+            summary=item.summary,
+            source=item.source,
+            aspect=item.aspect,
+            school=names.schools.get(item.school_id) if item.school_id else None,
+            standard=item.standard,
+            result=item.result,
+            linked_item=item.linked_item_id,
+        )
+        if sees_reporter(actor, item):
+            view["reporter"] = item.reporter
+    view["actions"] = actions(session, item, actor, tree, today, looked_up)
+    return view
