@@ -378,7 +378,7 @@ class _Replay:
     def apply(self, event: ItemEvent) -> None:
         changes = event.changes or {}
         if self.applied_by is None and event.seq == 1:
-            self.applied_by = event.actor
+            self.applied_by = (changes.get("applied_by") or [None, event.actor])[1]
         self.state = event.to_state
         if event.trigger == "review":
             self.reviewed_by = event.actor

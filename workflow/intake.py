@@ -17,7 +17,7 @@ from campusgate.domain import (
     SUBMITTED,
     WHITELIST,
 )
-from campusgate.models import Database, Department, Item, School
+from campusgate.models import Database, Department, Item, School, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.engine import hours
@@ -178,8 +178,27 @@ def add_clue(
             reporter=reporter,
             linked_item_id=linked_item,
         )
-        audit.record(session, item, trigger="clue", from_state=None, actor=actor.login, as_of=as_of)
+        audit.record(
+            session,
+            item,
+            trigger="clue",
+            from_state=None,
+            actor=actor.login,
+            as_of=as_of,
+            changes=_on_behalf_of(session, actor),
+        )
         return item_view(session, item, actor, tree, today=today)
+
+
+def _on_behalf_of(session: Session, actor: Actor) -> dict[str, Any] | None:
+    """A system actor that opens an item for a person (the evaluation sweep, for the approver
+    who recorded the outcome) names that person as the one who applied, in the event."""
+    if actor.user_id is None:
+        return None
+    applicant = session.get(User, actor.user_id)
+    if applicant is None or applicant.login == actor.login:
+        return None
+    return {"applied_by": [None, applicant.login]}
 
 
 def find_by_name_or_id(
