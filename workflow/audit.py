@@ -133,7 +133,8 @@ def record(
         to_state=item.state,
         actor=actor,
         at=at,
-        as_of=as_of,
+        # every event names the date it acted for: the job's or drill's date, else today
+        as_of=as_of or clock.today(),
         reason=reason,
         changes=changes or None,
         prev_hash=item.last_hash,

@@ -10,7 +10,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -76,7 +78,9 @@ def test_a_malformed_drill_date_is_invalid_input(
 
 def _as_of(db: Database, item_id: int) -> list[str | None]:
     with db.read() as session:
-        rows = session.scalars(select(ItemEvent.as_of).where(ItemEvent.item_id == item_id))
+        rows = session.scalars(
+            select(ItemEvent.as_of).where(ItemEvent.item_id == item_id).order_by(ItemEvent.seq)
+        )
         return [d.isoformat() if d else None for d in rows]
 
 
@@ -96,15 +100,20 @@ def test_an_allowed_drill_acts_as_of_its_date_and_the_events_say_so(
     )
     clue_id = ok_json(db, "wang.fang", ["--today", "2027-03-01", *clue_argv()])["id"]
     assert _as_of(db, clue_id) == ["2027-03-01"]
+    # transitions and amendments name the drill date too
+    ok(db, "wang.fang", ["--today", "2027-03-02", "advance", "review", str(clue_id)])
+    ok(db, "li.na", ["--today", "2026-12-03", "item", "edit", str(item_id), "--place", "礼堂"])
+    assert _as_of(db, clue_id) == ["2027-03-01", "2027-03-02"]
+    assert _as_of(db, item_id) == ["2026-12-01", "2026-12-03"]
     assert ok_json(db, "wang.fang", f"item show {clue_id}")["year"] == 2027
 
 
-def test_without_a_drill_the_events_name_no_as_of_date(
+def test_without_a_drill_the_events_name_today_in_shanghai(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("CAMPUSGATE_TODAY")
     clue_id = ok_json(db, "wang.fang", clue_argv())["id"]
-    assert _as_of(db, clue_id) == [None]
+    assert _as_of(db, clue_id) == [datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()]
 
 
 # --------------------------------------------------------------------------- dates

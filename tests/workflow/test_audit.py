@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from campusgate.models import Database, Item, ItemEvent
 from campusgate.workflow import audit, items
 from campusgate.workflow.items import Params
+from tests.conftest import TODAY
 from tests.org import apply, clue, on_ledger, refused, reviewed, set_quota, snapshot
 
 Run = Callable[..., int]
@@ -146,7 +147,7 @@ def test_every_hash_is_sha256_over_the_previous_hash_and_the_canonical_event(db,
         "to": "filed",
         "actor": "zhao.lei",
         "at": extend.at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "as_of": None,
+        "as_of": TODAY,  # every event names the date it acted for (here the tests' drill)
         "reason": "寒假延期",
         "changes": {"deadline": ["2027-01-31", "2027-03-31"]},
     }
