@@ -28,6 +28,7 @@ JOBS: dict[str, tuple[str, str]] = {
     "publish": ("campusgate.jobs.publish", "publish"),
     "evaluation": ("campusgate.jobs.evaluation", "evaluation"),
     "deliver": ("campusgate.jobs.deliver", "deliver"),
+    "checkpoint": ("campusgate.jobs.checkpoint", "checkpoint"),
 }
 
 Job = Callable[..., dict[str, Any]]

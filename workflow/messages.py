@@ -706,3 +706,18 @@ MESSAGES |= {
         "annual evaluation: {title} (item {id}) needs rectification. {note}",
     ),
 }
+
+# --------------------------------------------------------------------------- checkpoint mail
+MESSAGES |= {
+    "mail_checkpoint": (
+        "【审计存证】{day} 审计日志摘要：{item_events} 条事项事件、{org_events} 条组织事件",
+        "[Audit checkpoint] {day}: {item_events} item events, {org_events} organisation events",
+    ),
+    "mail_checkpoint_body": (
+        "{name}：\n\n以下一行是今天审计日志的摘要，请保存在数据库以外的地方（本邮件即可）。"
+        "日后可用 campusgate audit verify --against 文件 核对日志是否被改动：\n\n{line}\n",
+        "{name},\n\nthe line below is today's digest of the audit log. Keep it outside the "
+        "database (this mail will do); campusgate audit verify --against FILE checks the log "
+        "against it later:\n\n{line}\n",
+    ),
+}

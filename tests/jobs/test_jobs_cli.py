@@ -38,6 +38,7 @@ def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
         "publish",
         "evaluation",
         "deliver",
+        "checkpoint",
     ]
     assert jobs[0]["last_run"]["for_date"] == TODAY
 
