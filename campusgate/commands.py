@@ -586,7 +586,13 @@ def audit_verify(app: App, against: str | None) -> int:
     marks = service.read_checkpoints(against) if against else []
     with app.db.read() as session:
         verdict = service.verify(session, marks)
-    data = {"ok": verdict.ok, "events": verdict.events, "first_broken": verdict.first_broken}
+    data = {
+        "ok": verdict.ok,
+        "events": verdict.events,
+        "first_broken": verdict.first_broken,
+        "org_events": verdict.org_events,
+        "checkpoints": verdict.checkpoints,
+    }
     if verdict.ok:
         emit(app, data, app.t("audit_ok", events=verdict.events))
         return 0

@@ -1137,12 +1137,20 @@ def test_item_edit(db: Database) -> None:
 # --------------------------------------------------------------------------- audit
 
 
+def verdict(db: Database) -> dict[str, Any]:
+    """``audit verify --json``: SPEC §7's keys, then the organisation's events and checkpoints."""
+    data = ok_json(db, "li.na", "audit verify")
+    assert list(data) == ["ok", "events", "first_broken", "org_events", "checkpoints"]
+    assert data["org_events"] > 0  # the test organisation was loaded through the program
+    return {k: data[k] for k in ("ok", "events", "first_broken")}
+
+
 def test_audit_verify_ok(db: Database) -> None:
-    assert ok_json(db, "li.na", "audit verify") == {"ok": True, "events": 0, "first_broken": None}
+    assert verdict(db) == {"ok": True, "events": 0, "first_broken": None}
     item_id = reviewed(db)
     clue(db)
     items.fire(db, "wang.fang", item_id, "return", Params(reason="材料不全"))
-    assert ok_json(db, "li.na", "audit verify") == {"ok": True, "events": 4, "first_broken": None}
+    assert verdict(db) == {"ok": True, "events": 4, "first_broken": None}
     assert ok(db, "li.na", "audit verify").stdout == "审计链完整：4 条事件全部校验通过\n"
     en = ok(db, "li.na", "--lang en audit verify").stdout
     assert en == "audit chain intact: 4 events verified\n"
