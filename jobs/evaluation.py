@@ -12,7 +12,7 @@ from campusgate.workflow import evaluation
 from campusgate.workflow.scope import Actor
 
 NAME = "evaluation"
-ACTOR = Actor.system(NAME, roles=("reviewer", "approver"))
+ACTOR = Actor.system(NAME)
 
 
 def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = None) -> dict:

@@ -16,7 +16,7 @@ from campusgate.workflow.kinds import FILED, PUBLISHED, WHITELIST
 from campusgate.workflow.scope import Actor, Tree
 
 NAME = "publish"
-ACTOR = Actor.system(NAME, roles=("approver",))
+ACTOR = Actor.system(NAME)
 
 
 def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = None) -> dict:

@@ -11,7 +11,7 @@ from campusgate.workflow.filing import file_jurisdiction, jurisdictions_to_revie
 from campusgate.workflow.scope import Actor, Tree
 
 NAME = "year-end-review"
-ACTOR = Actor.system(NAME, roles=("approver",))
+ACTOR = Actor.system(NAME)
 
 
 def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = None) -> dict:

@@ -12,6 +12,18 @@ from campusgate.models import Item, Jurisdiction, User
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
 from campusgate.workflow.validate import MAX_INT, encodable
 
+#: The scheduled jobs' actors and the roles each acts with, in every jurisdiction: they pass
+#: the same permission and separation-of-duties checks as people, with these roles and no
+#: others (a job that needs no item transition holds none).
+SYSTEM_ACTORS: dict[str, tuple[str, ...]] = {
+    "reminders": (),
+    "year-end-review": ("approver",),
+    "publish": ("approver",),
+    "evaluation": ("reviewer", "approver"),
+    "deliver": (),
+    "checkpoint": (),
+}
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -36,8 +48,9 @@ class Actor:
         )
 
     @classmethod
-    def system(cls, job: str, roles: Iterable[str] = ("reviewer", "approver")) -> Actor:
-        return cls(f"system:{job}", None, f"system:{job}", frozenset(roles), None)
+    def system(cls, job: str) -> Actor:
+        """The named system actor of a scheduled job, with the roles ``SYSTEM_ACTORS`` gives."""
+        return cls(f"system:{job}", None, f"system:{job}", frozenset(SYSTEM_ACTORS[job]), None)
 
 
 def item_key(item_id: int | str) -> int:
