@@ -127,6 +127,10 @@ def translate(exc: BaseException, app: App | None) -> tuple[int, str, str]:
     if not isinstance(exc, CampusgateError):
         db = app._database if app else None
         exc = classify(exc, db) or exc
+        if db is not None and not isinstance(exc, CampusgateError):
+            from campusgate import migrations
+
+            exc = migrations.outdated(exc, db) or exc
     if isinstance(exc, CampusgateError):
         return exc.exit_code, exc.code, exc.message(lang)
     # one line: a driver's own message, without SQLAlchemy's statement and background link

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 
 from campusgate.models import Database
-from campusgate.workflow.errors import InvalidInput
+from campusgate.workflow.errors import DatabaseUnavailable, InvalidInput
 
 
 @cache
@@ -65,3 +65,23 @@ def _known(revision: str) -> Iterator[None]:
         yield
     except CommandError as exc:
         raise InvalidInput("unknown_revision", revision=revision, detail=str(exc)) from None
+
+
+#: PostgreSQL undefined_table, undefined_column; SQLite names no more than a generic error
+SCHEMA_ERRORS = frozenset({"42P01", "42703", "SQLITE_ERROR"})
+
+
+def outdated(exc: BaseException, db: Database) -> DatabaseUnavailable | None:
+    """A statement that failed for want of a table or column, on a database migrated to an
+    older revision than this program's: one line saying to upgrade, not an internal error."""
+    from campusgate.workflow.tx import sqlite_error_name, sqlstate
+
+    if (sqlstate(exc) or sqlite_error_name(exc)) not in SCHEMA_ERRORS:
+        return None
+    try:
+        found, wanted = current(db), head()
+    except Exception:  # it cannot be told: the original error stands
+        return None
+    if found is None or found == wanted:
+        return None
+    return DatabaseUnavailable("db_outdated", url=db.display_url, revision=found, head=wanted)

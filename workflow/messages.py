@@ -386,6 +386,11 @@ MESSAGES |= {
         "the database server {host} did not answer within {seconds} s; check the server, or raise "
         "[database] connect_timeout in the configuration",
     ),
+    "db_outdated": (
+        "数据库 {url} 的结构版本为 {revision}，本程序需要 {head}：请先运行 campusgate db upgrade",
+        "the database {url} is at schema revision {revision}, this program needs {head}; "
+        "run: campusgate db upgrade",
+    ),
     "no_db_schema": (
         "数据库 {url} 尚未初始化，请先运行：campusgate db upgrade",
         "the database {url} has no schema yet; run: campusgate db upgrade",

@@ -288,6 +288,24 @@ def test_downgrade_with_yes_or_a_yes_on_the_terminal_drops_the_schema(
     assert migrations.current(Database(spare)) is None
 
 
+def test_a_database_behind_this_program_is_told_to_upgrade(spare: str, tmp_path: Path) -> None:
+    migrations.downgrade(Database(spare), "0001")  # before the organisation's events existed
+    org = tmp_path / "org.toml"
+    org.write_text(
+        '[[jurisdiction]]\nname = "河南省"\nlevel = "province"\n\n'
+        '[[user]]\nlogin = "zhang.jian"\nroles = ["admin"]\njurisdiction = "河南省"\n',
+        encoding="utf-8",
+    )
+    result = run(spare, "zhang.jian", ["org", "load", str(org)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "0001" in result.stderr
+    assert "campusgate db upgrade" in result.stderr and "内部错误" not in result.stderr
+    error = document(run(spare, "zhang.jian", ["--lang", "en", "org", "load", str(org), "--json"]))[
+        "error"
+    ]
+    assert error["code"] == "db_outdated" and migrations.head() in error["message"]
+
+
 # --------------------------------------------------------------------------- databases
 
 
