@@ -664,22 +664,37 @@ def audit_show(app: App, item_id: str | None, org_only: bool, since: str | None)
         campusgate audit show --org --since 2026-12-01
     """
     import json
+    from datetime import datetime
 
     from campusgate.workflow import trail
+    from campusgate.workflow.clock import local
 
     events = trail.show(app.db, app.login, item_id=item_id, org=org_only, since=since)
+
+    def shown(value: Any) -> str:
+        if value is None:
+            return "—"
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    def change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+        """What an organisation event changed, field by field."""
+        before, after = before or {}, after or {}
+        keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+        return "; ".join(f"{k}: {shown(before.get(k))} → {shown(after.get(k))}" for k in keys)
 
     def human(rows: list[dict[str, Any]]) -> None:
         for e in rows:
             if e["chain"] == "org":
-                change = json.dumps([e["before"], e["after"]], ensure_ascii=False)
-                what = f"{app.label('entity_' + e['entity'])} {e['key']} {e['action']} {change}"
+                entity = app.label("entity_" + e["entity"])
+                action = app.label("org_" + e["action"])
+                what = f"{entity} {e['key']} {action} {change(e['before'], e['after'])}"
             else:
                 moved = f"{app.label(e['from_state']) or '-'} → {app.label(e['to_state'])}"
                 what = f"#{e['item_id']}.{e['seq']} {app.label(e['trigger'])} {moved}"
                 if e.get("reason"):
                     what += f" {e['reason']}"
-            click.echo(f"{e['at']} {e['actor']} {what}")
+            at = local(datetime.fromisoformat(e["at"])).strftime("%Y-%m-%d %H:%M")
+            click.echo(f"{at} {e['actor']} {what}")
 
     emit(app, events, human)
 
