@@ -49,6 +49,17 @@ CLUE_HEADERS: dict[str, tuple[str, ...]] = {
     "school": ("school", "学校"),
     "reporter": ("reporter", "反映人联系方式"),
 }
+#: The field a refusal without one concerns, by its message code.
+FIELD_OF_ERROR = {
+    "no_department": "department",
+    "no_school": "school",
+    "no_jurisdiction": "jurisdiction",
+    "no_item": "linked_item",
+    "duplicate_application": "title",
+    "year_past": "year",
+    "emergency_current_year": "basis_kind",
+    "school_outside": "school",
+}
 #: Headers read and left alone.
 IGNORED = frozenset({"序号", "no", "id", "编号"})
 LIST_FIELDS = frozenset({"basis_docs", "lead_units"})
@@ -195,7 +206,8 @@ def _import(
             except PermissionDenied:
                 raise
             except CampusgateError as exc:
-                field = str(exc.params.get("field", "")).lstrip("-").replace("-", "_")
+                field = str(exc.params.get("field") or FIELD_OF_ERROR.get(exc.code, ""))
+                field = field.lstrip("-").replace("-", "_")
                 problems.append((row_no, written.get(field, field or "—"), exc))
                 continue
             ids.append(item.id)

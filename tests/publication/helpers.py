@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from campusgate.models import Database
@@ -10,12 +11,17 @@ from tests.org import CITY, COUNTY, filed
 
 #: Today is 2026-12-01 in every test: items of 2026 can be published now.
 YEAR = 2026
+#: The day the test whitelists are published (the rules act as of it: the gate asks for
+#: the state on a date, so the tests do not depend on the real clock).
+PUBLISHED_ON = date(2026, 1, 2)
+#: The day suspensions and revocations act for in the tests.
+CHANGED_ON = date(2026, 11, 1)
 
 
 def published(db: Database, **overrides: Any) -> int:
     """A published city item of 2026 (the quota set beforehand)."""
     item_id = filed(db, year=YEAR, **overrides)
-    items.fire(db, "zhao.lei", item_id, "publish")
+    items.fire(db, "zhao.lei", item_id, "publish", today=PUBLISHED_ON)
     return item_id
 
 
@@ -24,7 +30,7 @@ def county_published(db: Database, **overrides: Any) -> int:
     item_id = int(items.apply(db, "zhou.qiang", **_application(fields))["id"])
     items.fire(db, "wu.min", item_id, "review")
     items.fire(db, "zheng.hua", item_id, "file")
-    items.fire(db, "zheng.hua", item_id, "publish")
+    items.fire(db, "zheng.hua", item_id, "publish", today=PUBLISHED_ON)
     return item_id
 
 
