@@ -182,18 +182,26 @@ def quotas_table(rows: list[dict[str, Any]], lang: str) -> None:
 # --------------------------------------------------------------------------- publication
 
 
-def whitelist_table(listing: dict[str, Any], lang: str, title: str | None = None) -> None:
+def whitelist_table(
+    listing: dict[str, Any], lang: str, title: str | None = None, caption: str | None = None
+) -> None:
     """The published whitelist (``whitelist show``, the demo); with a school, each item's
     level and jurisdiction."""
+    from rich.markup import escape
+
     covering = "school" in listing
-    table = Table(title=title or listing.get("title"), show_lines=True)
+    table = Table(
+        title=title or listing.get("title"),
+        caption=escape(caption) if caption else None,
+        show_lines=True,
+    )
     keys = ["no", "id"] + (["level", "jurisdiction"] if covering else [])
     keys += ["title", "lead_units", "schedule", "scope", "basis_docs"]
     for key in keys:
         table.add_column(heading(key, lang), overflow="fold", no_wrap=key in ("no", "id"))
     for row in listing["items"]:
         shown = dict(row, level=label(row.get("level"), lang))
-        table.add_row(*(str(shown.get(key) or "") for key in keys))
+        table.add_row(*(escape(str(shown.get(key) or "")) for key in keys))
     out = console()
     out.print(table)
     out.print(render("items_count", lang, count=len(listing["items"])))
@@ -201,11 +209,13 @@ def whitelist_table(listing: dict[str, Any], lang: str, title: str | None = None
 
 def ledger_table(title: str, headings: list[str], cells: Any) -> None:
     """The rectification ledger, with the columns of its export."""
+    from rich.markup import escape
+
     table = Table(title=title, show_lines=True)
     for name in headings:
         table.add_column(name, overflow="fold")
     for row in cells:
-        table.add_row(*(str(cell) for cell in row))
+        table.add_row(*(escape(str(cell)) for cell in row))
     console().print(table)
 
 

@@ -94,6 +94,26 @@ def ledger_rows(
         ]
 
 
+def ledger_document(
+    session: Session, jurisdiction_id: int, name: str, year: int | None, today: date
+) -> Document:
+    """The ledger as a document for the writers and the renderer (rows streamed)."""
+    span = f"{year}年度" if year else ""
+    return Document(
+        title=f"{name}{span}减轻中小学教师负担整改台账",
+        headings=[heading for heading, _ in COLUMNS],
+        cells=ledger_rows(session, jurisdiction_id, year, today),
+        widths=[width for _, width in COLUMNS],
+    )
+
+
+def _opened(session: Session, login: str, jurisdiction: str) -> tuple[int, str]:
+    actor = load_actor(session, login)
+    tree = Tree.load(session)
+    jid = readable_jurisdiction(actor, jurisdiction, tree)
+    return jid, tree.name(jid)
+
+
 def export(
     db: Database,
     login: str,
@@ -107,18 +127,19 @@ def export(
     if fmt not in FORMATS:
         raise InvalidInput("invalid_format", value=fmt, choices=" | ".join(FORMATS))
     year_value = validate.year(year) if year is not None else None
-    today = clock_today()
     with db.read() as session:
-        actor = load_actor(session, login)
-        tree = Tree.load(session)
-        jid = readable_jurisdiction(actor, jurisdiction, tree)
-        name = tree.name(jid)
-        span = f"{year_value}年度" if year_value else ""
-        doc = Document(
-            title=f"{name}{span}减轻中小学教师负担整改台账",
-            headings=[heading for heading, _ in COLUMNS],
-            cells=ledger_rows(session, jid, year_value, today),
-            widths=[width for _, width in COLUMNS],
-        )
+        jid, name = _opened(session, login, jurisdiction)
+        doc = ledger_document(session, jid, name, year_value, clock_today())
         count = write_document(Path(output), fmt, doc)
     return {"path": str(output), "format": fmt, "rows": count, "jurisdiction": name}
+
+
+def show(
+    db: Database, login: str, *, jurisdiction: str, year: int | None, today: date | None = None
+) -> Document:
+    """The ledger with its rows read, for printing."""
+    with db.read() as session:
+        jid, name = _opened(session, login, jurisdiction)
+        doc = ledger_document(session, jid, name, year, today or clock_today())
+        doc.cells = list(doc.cells)
+    return doc

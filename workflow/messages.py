@@ -489,6 +489,34 @@ MESSAGES |= {
     ),
     "import_row": ("第 {row} 行 {column}：{reason}", "row {row}, {column}: {reason}"),
     "imported": ("已导入 {count} 项：{ids}", "imported {count} items: {ids}"),
+    # the demo's printing
+    "demo_title": (
+        "{city}社会事务进校园白名单与教师减负整改台账 · {year} 年度演示",
+        "{city}: campus whitelist and teacher-burden ledger, {year} demo",
+    ),
+    "complaints": ("监督举报电话 {hotline}，邮箱 {mailbox}", "Complaints: {hotline}, {mailbox}"),
+    "outbox_title": ("发件箱（{count} 封）", "Outbox ({count} messages)"),
+    "list_separator": ("，", ", "),
+    "demo_applications": (
+        "白名单申请 {count} 项：{states}",
+        "whitelist applications: {count} ({states})",
+    ),
+    "demo_basis": ("  准入依据：{basis}", "  admission basis: {basis}"),
+    "demo_clues": (
+        "问题线索 {count} 条：{states}；上台账 {ledger} 条，未销号 {open} 条",
+        "problem clues: {count} ({states}); {ledger} on the ledger, {open} still open",
+    ),
+    "demo_refusals": ("规则拦截：", "refused by the rules:"),
+    "demo_refusal": (
+        "  {date} {actor} {trigger} 事项 {id}：{message}（退出码 {exit}）",
+        "  {date} {actor} {trigger} item {id}: {message} (exit {exit})",
+    ),
+    "demo_audit_ok": ("审计链：完整，{events} 条事件", "audit chain: intact, {events} events"),
+    "demo_audit_broken": ("审计链：断裂，{events} 条事件", "audit chain: BROKEN, {events} events"),
+    "demo_database": (
+        "演示数据库：{path}\n  查看：campusgate --db {path} --as wang.fang item list",
+        "demo database: {path}\n  look around: campusgate --db {path} --as wang.fang item list",
+    ),
     "not_permitted_import": (
         "{actor} 无权导入 {jurisdiction} 的数据：须为管理员或该行政区的审核人",
         "{actor} may not import into {jurisdiction}: admins and its reviewers may",
@@ -559,6 +587,10 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "by_source": ("按线索来源", "by source"),
     "whitelist_per_level": ("各级白名单事项与总量控制", "whitelist items per level against quota"),
     "overdue_items": ("逾期整改事项", "overdue rectification items"),
+    "date": ("日期", "date"),
+    "recipient": ("收件人", "recipient"),
+    "subject": ("主题", "subject"),
+    "summary_heading": ("小结", "Summary"),
     # kinds of configuration values
     "value_text": ("文字", "text"),
     "value_whole_number": ("整数", "a whole number"),
