@@ -37,6 +37,10 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("是否逾期", 8),
 )
 FORMATS = ("xlsx", "csv")
+#: The columns of free text, wrapped in XLSX.
+WRAPPED = frozenset(
+    n for n, (heading, _) in enumerate(COLUMNS) if heading in ("问题线索", "整改标准", "整改结果")
+)
 OVERDUE_MARK = "逾期"
 #: the streaming batch size: memory stays flat however long the ledger
 BATCH = 1000
@@ -104,6 +108,7 @@ def ledger_document(
         headings=[heading for heading, _ in COLUMNS],
         cells=ledger_rows(session, jurisdiction_id, year, today),
         widths=[width for _, width in COLUMNS],
+        wrapped=WRAPPED,
     )
 
 

@@ -117,6 +117,9 @@ class Document:
     about: dict[str, Any] = field(default_factory=dict)
     #: the rows as objects, for JSON
     records: list[dict[str, Any]] | None = None
+    #: the columns (0-based) whose cells wrap in XLSX; ``None``: every column. Styling a
+    #: cell costs as much as writing it, so long ledgers wrap only their texts.
+    wrapped: frozenset[int] | None = None
 
 
 def write_csv(path: Path, doc: Document) -> int:
@@ -156,9 +159,12 @@ def write_xlsx(path: Path, doc: Document) -> int:
     sheet.append([styled(doc.title, Font(bold=True, size=14))])
     bold = Font(bold=True)
     sheet.append([styled(h, bold) for h in doc.headings])
+    wrapped = doc.wrapped if doc.wrapped is not None else frozenset(range(len(doc.headings)))
     count = 0
     for row in doc.cells:
-        sheet.append([styled(cell) for cell in row])
+        sheet.append(
+            [styled(cell) if n in wrapped else neutral(cell) for n, cell in enumerate(row)]
+        )
         count += 1
     book.save(path)
     return count
