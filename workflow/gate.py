@@ -111,7 +111,9 @@ def decide(session: Session, school: School, item: Item, day: date, tree: Tree) 
     def verdict(reason: str | None, cap: int | None = None, taken: int = 0) -> Verdict:
         return Verdict(reason is None, reason, school.name, item.id, day, cap, taken)
 
-    if item.kind != WHITELIST or not tree.within(school.jurisdiction_id, item.jurisdiction_id):
+    if item.kind != WHITELIST:  # a rectification item is on no whitelist
+        return verdict("not_published")
+    if not tree.within(school.jurisdiction_id, item.jurisdiction_id):
         return verdict("out_of_jurisdiction")
     if item.year != day.year:
         return verdict("wrong_year")

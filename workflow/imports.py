@@ -240,7 +240,7 @@ def import_clues(
 
     def open_item(session: Session, actor: Actor, tree: Tree, record: dict[str, Any]) -> Item:
         fields = clue_fields(**_with_required(record, CLUE_HEADERS))
-        return add_clue_in(session, actor, tree, fields, today=today)
+        return add_clue_in(session, actor, tree, fields, today=today, on_behalf=True)
 
     return _import(db, login, path, CLUE_HEADERS, open_item)
 

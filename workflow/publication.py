@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -143,7 +144,7 @@ def write_xlsx(path: Path, doc: Document) -> int:
     from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(doc.title[:31].replace("/", "-") or "sheet")
+    sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", doc.title)[:31] or "sheet")
     for n, width in enumerate(doc.widths, 1):
         sheet.column_dimensions[get_column_letter(n)].width = width
     sheet.freeze_panes = "A3"

@@ -15,7 +15,7 @@ from campusgate.workflow import audit, items
 from campusgate.workflow.items import Params
 from tests.backends import campusgate_command
 from tests.cli.test_cli import ok, ok_json, refused, refused_json, run
-from tests.org import filed
+from tests.org import clue, filed
 from tests.publication.helpers import CHANGED_ON, YEAR, county_published, published, quotas
 
 SCHOOL = "淇滨区实验小学"
@@ -73,6 +73,8 @@ def test_every_reason_of_the_gate(db: Database) -> None:
     }
     for reason, (code, answer) in reasons.items():
         assert (code, answer["allowed"], answer["reason"]) == (5, False, reason)
+    rectification = clue(db)
+    assert check(db, rectification)[1]["reason"] == "not_published"
     # before it was published, and before it was suspended
     assert check(db, city, day="2026-01-01")[1]["reason"] == "not_published"
     assert check(db, suspended, day="2026-10-31")[0] == 0
