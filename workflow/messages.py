@@ -576,12 +576,10 @@ HEADINGS: dict[str, tuple[str, str]] = {
     # publication, the campus gate, the ledger, stats
     "level": ("层级", "level"),
     "no": ("序号", "no."),
-    "overdue": ("是否逾期", "overdue"),
-    "closed_on": ("销号日期", "closed on"),
     "count": ("数量", "count"),
-    "hotline": ("举报电话", "hotline"),
-    "mailbox": ("举报邮箱", "mailbox"),
-    "search": ("搜索", "search"),
+    "hotline": ("举报电话", "Hotline"),
+    "mailbox": ("举报邮箱", "Mailbox"),
+    "search": ("搜索", "Search"),
     "by_state": ("按状态", "by state"),
     "by_aspect": ("按问题方面", "by aspect"),
     "by_source": ("按线索来源", "by source"),
@@ -715,6 +713,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "wrong_year": ("不属于该年度白名单", "not on that year's whitelist"),
     "not_published": ("尚未发布", "not published"),
     "school_cap_reached": ("已达每校上限", "the school's cap is reached"),
+    "closed": ("已销号", "closed"),
 }
 
 

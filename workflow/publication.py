@@ -223,6 +223,13 @@ filter();
 """
 
 
+def both(key: str) -> str:
+    """A heading in Chinese and English, for the posted page."""
+    from campusgate.workflow.messages import heading
+
+    return f"{heading(key, 'zh')} / {heading(key, 'en')}"
+
+
 def write_html(path: Path, doc: Document) -> int:
     """One self-contained page a bureau can post: no external assets, every text escaped."""
     e = html.escape
@@ -237,19 +244,20 @@ def write_html(path: Path, doc: Document) -> int:
         )
         body_rows.append(f"<tr>{cells}</tr>")
     subtitle = " · ".join(e(str(v)) for v in (about.get("year_text"), about.get("level_text")) if v)
-    contact = []
-    if about.get("hotline"):
-        contact.append(f"<p>举报电话 / Hotline：{e(about['hotline'])}</p>")
-    if about.get("mailbox"):
-        contact.append(f"<p>举报邮箱 / Mailbox：{e(about['mailbox'])}</p>")
+    contact = [
+        f"<p>{e(both(key))}：{e(about[key])}</p>"
+        for key in ("hotline", "mailbox")
+        if about.get(key)
+    ]
+    search = e(both("search"))
     total = len(body_rows)
     page = (
         '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(doc.title)}</title>\n<style>{_STYLE}</style></head><body>\n"
         f'<h1>{e(doc.title)}</h1>\n<p class="about">{subtitle}</p>\n'
-        '<input id="search" class="search" type="search" placeholder="搜索 / Search" '
-        'aria-label="搜索 / Search">\n'
+        f'<input id="search" class="search" type="search" placeholder="{search}" '
+        f'aria-label="{search}">\n'
         f'<p class="about">显示 <span id="shown">{total}</span> / {total} 项</p>\n'
         f'<div class="wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(body_rows)

@@ -335,7 +335,7 @@ def test_the_ledger_never_carries_the_reporter(db: Database, tmp_path: Path) -> 
         ]
         assert rows[1][6] == "2026-12-31" and rows[1][7] == "陈静" and rows[1][8] == "已备案"
         assert rows[2][1].startswith("'@")
-        assert rows[3][9] == "已整改" and rows[3][10] == closed_on
+        assert rows[3][8:11] == ["已销号", "已整改", closed_on]
     assert open_one
 
 
