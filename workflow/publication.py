@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campusgate.models import Item
+from campusgate.models import Database, Item
 from campusgate.workflow.errors import InvalidInput
 from campusgate.workflow.kinds import PUBLISHED, WHITELIST
 from campusgate.workflow.scope import Tree
@@ -349,7 +349,7 @@ def write(
 
 
 def show(
-    db: Any,
+    db: Database,
     login: str,
     *,
     year: int | str,
@@ -390,7 +390,7 @@ def show(
 
 
 def export(
-    db: Any,
+    db: Database,
     login: str,
     *,
     year: int | str,
