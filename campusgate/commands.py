@@ -743,4 +743,5 @@ def workflow_diagram(app: App, kind: str | None, fmt: str, output: str | None) -
     )
 
 
+import campusgate.publication_commands  # noqa: E402,F401  (whitelist, check, entry, import, ledger, stats)
 from campusgate import jobs_commands  # noqa: E402,F401  (jobs, scheduler, outbox)

@@ -25,7 +25,7 @@ from typing import Any
 from campusgate import migrations
 from campusgate.jobs.base import Context
 from campusgate.jobs.runner import job
-from campusgate.models import Database, User
+from campusgate.models import Database
 from campusgate.workflow import (
     audit,
     items,
@@ -36,7 +36,8 @@ from campusgate.workflow.config import SMTP, Publish, Settings
 from campusgate.workflow.errors import CampusgateError, GuardRefused, InvalidInput
 from campusgate.workflow.items import Params
 from campusgate.workflow.kinds import BASIS_KINDS, STATES
-from campusgate.workflow.messages import label
+from campusgate.workflow.messages import heading, label
+from campusgate.workflow.messages import render as render_message
 
 #: ``PRAGMA user_version`` of a demo database: only such a file is replaced without --yes.
 DEMO_MARK = 0x48454249  # "HEBI"
@@ -324,10 +325,6 @@ def _summary(story: Story, path: Path) -> dict[str, Any]:
     }
 
 
-def _h(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 def _outbox_counts(db: Database) -> dict[str, int]:
     with db.read() as session:
         tally = Counter(m["kind"] for m in outbox_messages.list_messages(session))
@@ -341,15 +338,13 @@ def _print_outbox(story: Story) -> None:
 
     from campusgate import render
 
+    lang = story.lang
     with story.db.read() as session:
         messages = outbox_messages.list_messages(session)
-    table = Table(
-        title=_h(story.lang, f"发件箱（{len(messages)} 封）", f"Outbox ({len(messages)} messages)"),
-        show_lines=False,
-    )
-    for zh, en in (("日期", "date"), ("收件人", "recipient"), ("类别", "kind"), ("状态", "state")):
-        table.add_column(_h(story.lang, zh, en), no_wrap=True)
-    table.add_column(_h(story.lang, "主题", "subject"), overflow="fold")
+    table = Table(title=render_message("outbox_title", lang, count=len(messages)))
+    for key in ("date", "recipient", "kind", "state"):
+        table.add_column(heading(key, lang), no_wrap=True)
+    table.add_column(heading("subject", lang), overflow="fold")
     for m in messages:
         table.add_row(
             *map(escape, (m["for_date"], m["recipient"], m["kind"], m["state"], m["subject"]))
@@ -358,184 +353,73 @@ def _print_outbox(story: Story) -> None:
 
 
 def _print(story: Story, summary: dict[str, Any]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
+    """The city's whitelist and ledger through the renderer of ``whitelist show`` and the
+    ledger, the quotas, the outbox and a short summary."""
     from campusgate import render
+    from campusgate.workflow import ledger, publication
 
     lang, db = story.lang, story.db
     publish = story.ctx.settings.publish
     out = render.console()
-    everything = {i["id"]: i for i in items.list_items(db, READER)}
-    with db.read() as session:
-        names = {u.login: u.name for u in session.query(User)}
+    out.print(render_message("demo_title", lang, city=CITY, year=YEAR), style="bold")
 
-    out.print(
-        _h(
-            lang,
-            f"[bold]鹤壁市社会事务进校园白名单与教师减负整改台账 · {YEAR} 年度演示[/bold]",
-            f"[bold]Hebi: campus whitelist and teacher-burden ledger, {YEAR} demo[/bold]",
-        )
+    listing = publication.show(db, READER, year=YEAR, jurisdiction=CITY)
+    render.whitelist_table(
+        listing,
+        lang,
+        publication.title_of(CITY, YEAR),
+        render_message("complaints", lang, hotline=publish.hotline, mailbox=publish.mailbox),
     )
-
-    # the city's published whitelist
-    table = Table(
-        title=_h(
-            lang,
-            f"{CITY}{YEAR}年度社会事务进校园白名单",
-            f"{CITY} whitelist of social affairs entering campus, {YEAR}",
-        ),
-        caption=escape(
-            _h(
-                lang,
-                f"［应急］应急增补事项，经{PROVINCE}批准；［暂停］年度评估后暂停、整改中。"
-                f"监督举报电话 {publish.hotline}，邮箱 {publish.mailbox}",
-                f"[emergency] emergency addition, ratified by {PROVINCE}; [suspended] suspended "
-                "for rectification after the annual evaluation. "
-                f"Complaints: {publish.hotline}, {publish.mailbox}",
-            )
-        ),
-        show_lines=True,
-        expand=True,
-    )
-    for zh, en, ratio in (
-        ("序号", "no.", None),
-        ("活动名称", "activity", 4),
-        ("实施单位", "implementing units", 3),
-        ("开展时间", "when", 3),
-        ("开展方式", "manner", 3),
-        ("实施范围", "scope", 2),
-        ("开展依据", "basis", 4),
-    ):
-        table.add_column(_h(lang, zh, en), overflow="fold", ratio=ratio, no_wrap=ratio is None)
-    for n, item_id in enumerate(summary["city_whitelist"], 1):
-        item = everything[item_id]
-        title = item["title"]
-        if item["basis_kind"] == "emergency":
-            title += "\n" + _h(lang, "［应急］", "[emergency]")
-        if item["state"] == "suspended":
-            title += "\n" + _h(lang, "［暂停］", "[suspended]")
-        table.add_row(
-            *map(
-                escape,
-                (
-                    str(n),
-                    title,
-                    "、".join(item["lead_units"]),
-                    item["schedule"] or "",
-                    item["manner"] or "",
-                    item["scope"] or "",
-                    "\n".join(item["basis_docs"]),
-                ),
-            )
-        )
-    out.print(table)
-
-    # the rectification ledger
-    ledger = Table(
-        title=_h(lang, f"减轻中小学教师负担整改台账（{YEAR}）", f"Rectification ledger ({YEAR})"),
-        show_lines=True,
-    )
-    for zh, en in (
-        ("编号", "id"),
-        ("问题线索", "clue"),
-        ("方面", "aspect"),
-        ("整改标准", "standard"),
-        ("时限", "deadline"),
-        ("责任人", "responsible"),
-        ("状态", "state"),
-    ):
-        ledger.add_column(_h(lang, zh, en), overflow="fold", no_wrap=zh in ("编号", "时限"))
-    for item in everything.values():
-        if item["kind"] != "rectification":
-            continue
-        clue = item["summary"]
-        if item["school"]:
-            clue = f"【{item['school']}】{clue}"
-        elif item["jurisdiction"] != CITY:
-            clue = f"【{item['jurisdiction']}】{clue}"
-        owner = item["owner"]
-        state = label(item["state"], lang)
-        if item["state"] == "published":
-            state += _h(lang, "（销号）", " (closed)")
-        elif item["state"] == "filed":
-            state += _h(lang, "（整改中）", " (open)")
-        ledger.add_row(
-            *map(
-                escape,
-                (
-                    str(item["id"]),
-                    clue,
-                    label(item["aspect"], lang),
-                    item["standard"] or "—",
-                    item["deadline"] or "—",
-                    f"{names.get(owner, owner)}（{owner}）" if owner else "—",
-                    state,
-                ),
-            )
-        )
-    out.print(ledger)
-
+    book = ledger.show(db, READER, jurisdiction=CITY, year=YEAR)
+    render.ledger_table(book.title, book.headings, book.cells)
     render.quotas_table(summary["quotas"], lang)
     _print_outbox(story)
 
-    # a short summary
     wl, rc = summary["counts"]["whitelist"], summary["counts"]["rectification"]
+    sep = render_message("list_separator", lang)
 
     def states(tally: dict[str, int]) -> str:
-        sep = "，" if lang == "zh" else ", "
         return sep.join(f"{label(s, lang)} {n}" for s, n in tally.items())
 
-    basis = ("，" if lang == "zh" else ", ").join(
-        f"{label(k, lang) if lang == 'zh' else k} {n}" for k, n in summary["basis_kinds"].items()
-    )
+    basis = sep.join(f"{label(k, lang)} {n}" for k, n in summary["basis_kinds"].items())
     lines = [
-        _h(lang, "[bold]小结[/bold]", "[bold]Summary[/bold]"),
-        _h(
+        render_message("demo_applications", lang, count=sum(wl.values()), states=states(wl)),
+        render_message("demo_basis", lang, basis=basis),
+        render_message(
+            "demo_clues",
             lang,
-            f"白名单申请 {sum(wl.values())} 项：{states(wl)}",
-            f"whitelist applications: {sum(wl.values())} ({states(wl)})",
+            count=sum(rc.values()),
+            states=states(rc),
+            ledger=len(summary["ledger"]),
+            open=len(summary["ledger_open"]),
         ),
-        _h(lang, f"  准入依据：{basis}", f"  admission basis: {basis}"),
-        _h(
-            lang,
-            f"问题线索 {sum(rc.values())} 条：{states(rc)}；"
-            f"上台账 {len(summary['ledger'])} 条，未销号 {len(summary['ledger_open'])} 条",
-            f"problem clues: {sum(rc.values())} ({states(rc)}); "
-            f"{len(summary['ledger'])} on the ledger, {len(summary['ledger_open'])} still open",
-        ),
-        _h(lang, "规则拦截：", "refused by the rules:"),
+        render_message("demo_refusals", lang),
     ]
-    for r in summary["refusals"]:
-        lines.append(
-            _h(
-                lang,
-                f"  {r['date']} {r['actor']} {label(r['trigger'], lang)} 事项 {r['id']}："
-                f"{r['message']}（退出码 {r['exit']}）",
-                f"  {r['date']} {r['actor']} {r['trigger']} item {r['id']}: "
-                f"{r['message']} (exit {r['exit']})",
-            )
+    lines += [
+        render_message(
+            "demo_refusal",
+            lang,
+            date=r["date"],
+            actor=r["actor"],
+            trigger=r["trigger"],
+            id=r["id"],
+            message=r["message"],
+            exit=r["exit"],
         )
+        for r in summary["refusals"]
+    ]
     verdict = summary["audit"]
-    ok = verdict["ok"]
     lines.append(
-        _h(
+        render_message(
+            "demo_audit_ok" if verdict["ok"] else "demo_audit_broken",
             lang,
-            f"审计链：{'完整' if ok else '断裂'}，{verdict['events']} 条事件",
-            f"audit chain: {'intact' if ok else 'BROKEN'}, {verdict['events']} events",
+            events=verdict["events"],
         )
     )
-    lines.append(
-        _h(
-            lang,
-            f"演示数据库：{summary['database']}\n"
-            f"  查看：campusgate --db {summary['database']} --as wang.fang item list",
-            f"demo database: {summary['database']}\n"
-            f"  look around: campusgate --db {summary['database']} --as wang.fang item list",
-        )
-    )
+    lines.append(render_message("demo_database", lang, path=summary["database"]))
+    out.print(heading("summary_heading", lang), style="bold")
     for line in lines:
-        out.print(line, markup=line.startswith("[bold]"))
+        out.print(line, markup=False)
 
 
 DATA = story_data()

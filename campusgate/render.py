@@ -177,3 +177,80 @@ def quotas_table(rows: list[dict[str, Any]], lang: str) -> None:
             str(r["per_school_max"] or "—"),
         )
     console().print(table)
+
+
+# --------------------------------------------------------------------------- publication
+
+
+def whitelist_table(
+    listing: dict[str, Any], lang: str, title: str | None = None, caption: str | None = None
+) -> None:
+    """The published whitelist (``whitelist show``, the demo); with a school, each item's
+    level and jurisdiction."""
+    from rich.markup import escape
+
+    covering = "school" in listing
+    table = Table(
+        title=title or listing.get("title"),
+        caption=escape(caption) if caption else None,
+        show_lines=True,
+    )
+    keys = ["no", "id"] + (["level", "jurisdiction"] if covering else [])
+    keys += ["title", "lead_units", "schedule", "scope", "basis_docs"]
+    for key in keys:
+        table.add_column(heading(key, lang), overflow="fold", no_wrap=key in ("no", "id"))
+    for row in listing["items"]:
+        shown = dict(row, level=label(row.get("level"), lang))
+        table.add_row(*(escape(str(shown.get(key) or "")) for key in keys))
+    out = console()
+    out.print(table)
+    out.print(render("items_count", lang, count=len(listing["items"])))
+
+
+def ledger_table(title: str, headings: list[str], cells: Any) -> None:
+    """The rectification ledger, with the columns of its export."""
+    from rich.markup import escape
+
+    table = Table(title=title, show_lines=True)
+    for name in headings:
+        table.add_column(name, overflow="fold")
+    for row in cells:
+        table.add_row(*(escape(str(cell)) for cell in row))
+    console().print(table)
+
+
+def stats_tables(data: dict[str, Any], lang: str) -> None:
+    out = console()
+    states = Table(title=heading("by_state", lang))
+    states.add_column(heading("kind", lang))
+    first = next(iter(data["by_state"].values()))
+    for state in first:
+        states.add_column(label(state, lang), justify="right")
+    for kind, counts in data["by_state"].items():
+        states.add_row(label(kind, lang), *(str(n) for n in counts.values()))
+    out.print(states)
+    for key in ("by_aspect", "by_source"):
+        table = Table(title=heading(key, lang))
+        table.add_column(heading(key.removeprefix("by_"), lang))
+        table.add_column(heading("count", lang), justify="right")
+        for value, n in data[key].items():
+            table.add_row(label(value, lang), str(n))
+        out.print(table)
+    levels = Table(title=heading("whitelist_per_level", lang))
+    for key in ("jurisdiction", "level", "used", "max", "per_school"):
+        levels.add_column(heading(key, lang))
+    for row in data["whitelist"]:
+        levels.add_row(
+            row["jurisdiction"],
+            label(row["level"], lang),
+            str(row["items"]),
+            "—" if row["max_items"] is None else str(row["max_items"]),
+            "—" if row["per_school_max"] is None else str(row["per_school_max"]),
+        )
+    out.print(levels)
+    overdue = Table(title=heading("overdue_items", lang))
+    for key in ("id", "jurisdiction", "deadline"):
+        overdue.add_column(heading(key, lang))
+    for row in data["overdue"]:
+        overdue.add_row(str(row["id"]), row["jurisdiction"], row["deadline"])
+    out.print(overdue)

@@ -49,13 +49,15 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
         summary["published"] += len(batch)
         progress(ctx, NAME, summary["published"])
     if not dry_run:
-        summary["files"] = write_whitelists(db, year, Path(ctx.settings.publish.folder))
+        summary["files"] = write_whitelists(db, year, ctx.settings.publish)
     log.info("publish %s: %s published", as_of, summary["published"])
     return summary
 
 
-def write_whitelists(db: Database, year: int, folder: Path) -> list[str]:
-    """Each jurisdiction's whitelist of ``year`` in every format, under ``folder/year``."""
+def write_whitelists(db: Database, year: int, settings: Any) -> list[str]:
+    """Each jurisdiction's whitelist of ``year`` in every format, under the publish folder's
+    ``year``, with the configured hotline and mailbox."""
+    folder = Path(settings.folder)
     written = []
     with db.read() as session:
         tree = Tree.load(session)
@@ -66,9 +68,14 @@ def write_whitelists(db: Database, year: int, folder: Path) -> list[str]:
             .order_by(Item.jurisdiction_id)
         ).all()
         for jid in jurisdictions:
-            entries = publication.rows(session, jid, year)
+            entries = publication.rows(session, jid, year, tree)
             name = tree.name(jid)
+            about = {
+                "level": tree.levels[jid],
+                "hotline": settings.hotline,
+                "mailbox": settings.mailbox,
+            }
             for fmt in publication.FORMATS:
                 path = folder / str(year) / f"{name}.{fmt}"
-                written.append(str(publication.write(path, fmt, name, year, entries)))
+                written.append(str(publication.write(path, fmt, name, year, entries, **about)))
     return written

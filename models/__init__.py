@@ -3,6 +3,7 @@
 from campusgate.models.audit import Checkpoint, OrgEvent
 from campusgate.models.base import Base, UTCDateTime, one_of
 from campusgate.models.db import Database, Unavailable, normalize_url
+from campusgate.models.gate import Entry
 from campusgate.models.items import Evaluation, Item, ItemEvent
 from campusgate.models.jobs import JobLock, JobRun, OutboxMessage
 from campusgate.models.org import Department, Jurisdiction, Quota, School, User, UserRole
@@ -12,6 +13,7 @@ __all__ = [
     "Checkpoint",
     "Database",
     "Department",
+    "Entry",
     "Evaluation",
     "Item",
     "ItemEvent",

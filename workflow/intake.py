@@ -35,6 +35,26 @@ def apply(
     db: Database,
     login: str,
     *,
+    today: date | None = None,
+    on_behalf: bool = False,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A department applies for a whitelist item (state ``submitted``); ``fields`` are those
+    of ``application_fields``.
+
+    ``on_behalf``: the bureau enters a department's sheet (``import applications``); the
+    entering admin or reviewer is recorded as the one who applied.
+    """
+    application = application_fields(**fields)
+    with writing(db) as session:
+        actor = load_actor(session, login)
+        tree = Tree.load(session)
+        item = apply_in(session, actor, application, today=today, on_behalf=on_behalf)
+        return item_view(session, item, actor, tree, today=today or clock_today())
+
+
+def application_fields(
+    *,
     department: str,
     title: str,
     year: int | str,
@@ -47,18 +67,11 @@ def apply(
     place: str | None = None,
     content: str | None = None,
     teacher_hours: float | str | None = None,
-    today: date | None = None,
-    on_behalf: bool = False,
 ) -> dict[str, Any]:
-    """A department applies for a whitelist item (state ``submitted``).
-
-    ``on_behalf``: the bureau enters a department's sheet (``import applications``); the
-    entering admin or reviewer is recorded as the one who applied.
-    """
-    as_of, today = today, today or clock_today()
+    """An application's fields, checked (``InvalidInput`` names the field)."""
     year_value = validate.year(year)
     basis = validate.choice("basis_kind", basis_kind, BASIS_KINDS)
-    fields: dict[str, Any] = {
+    fields = {
         "title": validate.text("title", title, required=True),
         "year": year_value,
         "basis_kind": basis,
@@ -71,36 +84,44 @@ def apply(
         "content": validate.text("content", content, multiline=True),
         "teacher_hours": hours(teacher_hours),
     }
-    department = validate.text("department", department, required=True) or ""
-    with writing(db) as session:
-        actor = load_actor(session, login)
-        dept = find_department(session, department)
-        tree = Tree.load(session)
-        if on_behalf:
-            allowed = "admin" in actor.roles or holds_role(actor, "reviewer", dept.jurisdiction_id)
-        else:
-            allowed = (
-                holds_role(actor, "applicant", dept.jurisdiction_id)
-                and actor.department_id == dept.id
-            )
-        if not allowed:
-            raise PermissionDenied("not_permitted_apply", actor=login, department=dept.name)
-        check_application_year(year_value, basis, today)
-        check_not_duplicate(session, dept, fields["title"], year_value)
-        if not fields["lead_units"]:
-            fields["lead_units"] = [dept.name]
-        item = Item(
-            kind=WHITELIST,
-            state=SUBMITTED,
-            jurisdiction_id=dept.jurisdiction_id,
-            department_id=dept.id,
-            applied_by_id=actor.user_id,
-            **fields,
+    fields["department"] = validate.text("department", department, required=True) or ""
+    return fields
+
+
+def apply_in(
+    session: Session,
+    actor: Actor,
+    application: dict[str, Any],
+    *,
+    today: date | None = None,
+    on_behalf: bool = False,
+) -> Item:
+    """Open the application (checked by ``application_fields``) inside ``session``."""
+    as_of, today = today, today or clock_today()
+    fields = dict(application)
+    dept = find_department(session, fields.pop("department"))
+    if on_behalf:
+        allowed = "admin" in actor.roles or holds_role(actor, "reviewer", dept.jurisdiction_id)
+    else:
+        allowed = (
+            holds_role(actor, "applicant", dept.jurisdiction_id) and actor.department_id == dept.id
         )
-        audit.record(
-            session, item, trigger="apply", from_state=None, actor=actor.login, as_of=as_of
-        )
-        return item_view(session, item, actor, tree, today=today)
+    if not allowed:
+        raise PermissionDenied("not_permitted_apply", actor=actor.login, department=dept.name)
+    check_application_year(fields["year"], fields["basis_kind"], today)
+    check_not_duplicate(session, dept, fields["title"], fields["year"])
+    if not fields["lead_units"]:
+        fields["lead_units"] = [dept.name]
+    item = Item(
+        kind=WHITELIST,
+        state=SUBMITTED,
+        jurisdiction_id=dept.jurisdiction_id,
+        department_id=dept.id,
+        applied_by_id=actor.user_id,
+        **fields,
+    )
+    audit.record(session, item, trigger="apply", from_state=None, actor=actor.login, as_of=as_of)
+    return item
 
 
 def check_not_duplicate(session: Session, dept: Department, title: str, year: int) -> None:
@@ -128,6 +149,22 @@ def add_clue(
     db: Database,
     login: str,
     *,
+    today: date | None = None,
+    actor: Actor | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A reviewer takes in a problem clue: a rectification item in state ``submitted``;
+    ``fields`` are those of ``clue_fields``."""
+    clue = clue_fields(**fields)
+    with writing(db) as session:
+        actor = actor or load_actor(session, login)
+        tree = Tree.load(session)
+        item = add_clue_in(session, actor, tree, clue, today=today)
+        return item_view(session, item, actor, tree, today=today or clock_today())
+
+
+def clue_fields(
+    *,
     jurisdiction: str,
     source: str,
     aspect: str,
@@ -135,59 +172,69 @@ def add_clue(
     school: str | None = None,
     reporter: str | None = None,
     linked_item: int | None = None,
-    today: date | None = None,
-    actor: Actor | None = None,
 ) -> dict[str, Any]:
-    """A reviewer takes in a problem clue: a rectification item in state ``submitted``."""
+    """A clue's fields, checked (``InvalidInput`` names the field)."""
+    return {
+        "summary": validate.text("summary", summary, required=True, multiline=True) or "",
+        "source": validate.choice("source", source, SOURCES) or "",
+        "aspect": validate.choice("aspect", aspect, ASPECTS) or "",
+        "reporter": validate.text("reporter", reporter),
+        "school": validate.text("school", school),
+        "jurisdiction": validate.text("jurisdiction", jurisdiction, required=True) or "",
+        "linked_item": linked_item,
+    }
+
+
+def add_clue_in(
+    session: Session,
+    actor: Actor,
+    tree: Tree,
+    fields: dict[str, Any],
+    *,
+    today: date | None = None,
+    on_behalf: bool = False,
+) -> Item:
+    """Take in the clue (checked by ``clue_fields``) inside ``session``; ``on_behalf``
+    (``import clues``): an admin may enter the bureau's sheet too."""
     as_of, today = today, today or clock_today()
-    summary = validate.text("summary", summary, required=True, multiline=True) or ""
-    source = validate.choice("source", source, SOURCES) or ""
-    aspect = validate.choice("aspect", aspect, ASPECTS) or ""
-    reporter = validate.text("reporter", reporter)
-    school_name = validate.text("school", school)
-    with writing(db) as session:
-        actor = actor or load_actor(session, login)
-        tree = Tree.load(session)
-        jid = tree.resolve(validate.text("jurisdiction", jurisdiction, required=True) or "")
-        found_school = find_school(session, school_name) if school_name else None
-        linked = load_item(session, linked_item) if linked_item is not None else None
-        if linked is not None:  # ordered against a concurrent reinstate of that item
-            session.execute(select(Item.id).where(Item.id == linked.id).with_for_update())
-        if not holds_role(actor, "reviewer", jid):
-            raise PermissionDenied(
-                "not_permitted_clue", actor=actor.login, jurisdiction=tree.name(jid)
-            )
-        if found_school is not None and not tree.within(found_school.jurisdiction_id, jid):
-            raise GuardRefused(
-                "school_outside", school=found_school.name, jurisdiction=tree.name(jid)
-            )
-        if linked is not None and (
-            linked.kind != WHITELIST or not tree.within(linked.jurisdiction_id, jid)
-        ):
-            raise GuardRefused("link_invalid", linked=linked_item, jurisdiction=tree.name(jid))
-        item = Item(
-            kind=RECTIFICATION,
-            state=SUBMITTED,
-            jurisdiction_id=jid,
-            year=today.year,
-            applied_by_id=actor.user_id,
-            summary=summary,
-            source=source,
-            aspect=aspect,
-            school_id=found_school.id if found_school else None,
-            reporter=reporter,
-            linked_item_id=linked_item,
-        )
-        audit.record(
-            session,
-            item,
-            trigger="clue",
-            from_state=None,
-            actor=actor.login,
-            as_of=as_of,
-            changes=_on_behalf_of(session, actor),
-        )
-        return item_view(session, item, actor, tree, today=today)
+    linked_item = fields["linked_item"]
+    jid = tree.resolve(fields["jurisdiction"])
+    found_school = find_school(session, fields["school"]) if fields["school"] else None
+    linked = load_item(session, linked_item) if linked_item is not None else None
+    if linked is not None:  # ordered against a concurrent reinstate of that item
+        session.execute(select(Item.id).where(Item.id == linked.id).with_for_update())
+    admitted = on_behalf and "admin" in actor.roles
+    if not (admitted or holds_role(actor, "reviewer", jid)):
+        raise PermissionDenied("not_permitted_clue", actor=actor.login, jurisdiction=tree.name(jid))
+    if found_school is not None and not tree.within(found_school.jurisdiction_id, jid):
+        raise GuardRefused("school_outside", school=found_school.name, jurisdiction=tree.name(jid))
+    if linked is not None and (
+        linked.kind != WHITELIST or not tree.within(linked.jurisdiction_id, jid)
+    ):
+        raise GuardRefused("link_invalid", linked=linked_item, jurisdiction=tree.name(jid))
+    item = Item(
+        kind=RECTIFICATION,
+        state=SUBMITTED,
+        jurisdiction_id=jid,
+        year=today.year,
+        applied_by_id=actor.user_id,
+        summary=fields["summary"],
+        source=fields["source"],
+        aspect=fields["aspect"],
+        school_id=found_school.id if found_school else None,
+        reporter=fields["reporter"],
+        linked_item_id=linked_item,
+    )
+    audit.record(
+        session,
+        item,
+        trigger="clue",
+        from_state=None,
+        actor=actor.login,
+        as_of=as_of,
+        changes=_on_behalf_of(session, actor),
+    )
+    return item
 
 
 def _on_behalf_of(session: Session, actor: Actor) -> dict[str, Any] | None:

@@ -407,6 +407,125 @@ MESSAGES |= {
     "items_count": ("共 {count} 项", "{count} items"),
     "item_heading": ("事项 {id}", "item {id}"),
     "as_of_note": ("[按 {date}]", "[as of {date}]"),
+    # publication, the campus gate, imports, the ledger, stats
+    "gate_allowed": (
+        "准许：事项 {item} 可于 {date} 进入 {school}",
+        "allowed: item {item} may enter {school} on {date}",
+    ),
+    "gate_refused": (
+        "不准许：事项 {item} 不能于 {date} 进入 {school}（{reason}）",
+        "not allowed: item {item} may not enter {school} on {date} ({reason})",
+    ),
+    "gate_out_of_jurisdiction": (
+        "事项 {item} 不在覆盖 {school} 的白名单中，不得进入该校",
+        "item {item} is on no whitelist covering {school}; it may not enter",
+    ),
+    "gate_wrong_year": (
+        "事项 {item} 不属于 {date} 所在年度的白名单，不得进入 {school}",
+        "item {item} is not on the whitelist of the year of {date}; it may not enter {school}",
+    ),
+    "gate_revoked": (
+        "事项 {item} 已撤销，不得进入 {school}",
+        "item {item} is revoked; it may not enter {school}",
+    ),
+    "gate_suspended": (
+        "事项 {item} 于 {date} 处于暂停状态，不得进入 {school}",
+        "item {item} is suspended on {date}; it may not enter {school}",
+    ),
+    "gate_not_published": (
+        "事项 {item} 于 {date} 尚未发布，不得进入 {school}",
+        "item {item} is not published on {date}; it may not enter {school}",
+    ),
+    "gate_school_cap_reached": (
+        "{school} 本年度已接收 {cap} 项白名单事项，达到每校上限，事项 {item} 不得进入",
+        "{school} has received {cap} whitelist items this year, its cap; item {item} may not enter",
+    ),
+    "entry_in_future": (
+        "进校日期 {date} 晚于今天（{today}），不能登记；演练请设置 CAMPUSGATE_TODAY",
+        "entry date {date} is after today ({today}); a later date is a drill (CAMPUSGATE_TODAY)",
+    ),
+    "not_permitted_entry": (
+        "{actor} 无权为 {school} 登记进校：须为管理员，或覆盖该校的审核人、审批人",
+        "{actor} may not record entries into {school}: admins, and reviewers or approvers of "
+        "a level covering the school, may",
+    ),
+    "entry_recorded": (
+        "已登记：事项 {item} 于 {date} 进入 {school}",
+        "recorded: item {item} entered {school} on {date}",
+    ),
+    "entry_exists": (
+        "此前已登记：事项 {item} 于 {date} 进入 {school}",
+        "already recorded: item {item} entered {school} on {date}",
+    ),
+    "nothing_published": (
+        "{jurisdiction} {year} 年度没有已发布的白名单事项",
+        "{jurisdiction} has published no whitelist items for {year}",
+    ),
+    "nothing_published_school": (
+        "覆盖 {school} 的各级 {year} 年度白名单均无已发布事项",
+        "no level covering {school} has published whitelist items for {year}",
+    ),
+    "invalid_format": (
+        "格式 “{value}” 无效，可选：{choices}",
+        "invalid format '{value}'; choose from: {choices}",
+    ),
+    "output_unwritable": (
+        "无法写入 {path}：{detail}",
+        "cannot write {path}: {detail}",
+    ),
+    "exported": ("已导出 {count} 行到 {path}", "exported {count} rows to {path}"),
+    "school_or_jurisdiction": (
+        "--jurisdiction 与 --school 只能选一个",
+        "give --jurisdiction or --school, not both",
+    ),
+    "import_unreadable": ("无法读取文件 {path}：{detail}", "cannot read {path}: {detail}"),
+    "import_empty": ("文件 {path} 没有数据行", "{path} holds no data rows"),
+    "import_unknown_column": (
+        "文件 {path} 的列 “{column}” 无法识别，可用列：{choices}",
+        "{path}: unknown column '{column}'; columns: {choices}",
+    ),
+    "import_missing_column": (
+        "文件 {path} 缺少列 “{column}”",
+        "{path} lacks the column '{column}'",
+    ),
+    "import_bad_rows": (
+        "文件 {path} 有 {count} 行有误，未导入任何数据：{rows}",
+        "{path}: {count} bad rows, nothing imported: {rows}",
+    ),
+    "import_row": ("第 {row} 行 {column}：{reason}", "row {row}, {column}: {reason}"),
+    "imported": ("已导入 {count} 项：{ids}", "imported {count} items: {ids}"),
+    # the demo's printing
+    "demo_title": (
+        "{city}社会事务进校园白名单与教师减负整改台账 · {year} 年度演示",
+        "{city}: campus whitelist and teacher-burden ledger, {year} demo",
+    ),
+    "complaints": ("监督举报电话 {hotline}，邮箱 {mailbox}", "Complaints: {hotline}, {mailbox}"),
+    "outbox_title": ("发件箱（{count} 封）", "Outbox ({count} messages)"),
+    "list_separator": ("，", ", "),
+    "demo_applications": (
+        "白名单申请 {count} 项：{states}",
+        "whitelist applications: {count} ({states})",
+    ),
+    "demo_basis": ("  准入依据：{basis}", "  admission basis: {basis}"),
+    "demo_clues": (
+        "问题线索 {count} 条：{states}；上台账 {ledger} 条，未销号 {open} 条",
+        "problem clues: {count} ({states}); {ledger} on the ledger, {open} still open",
+    ),
+    "demo_refusals": ("规则拦截：", "refused by the rules:"),
+    "demo_refusal": (
+        "  {date} {actor} {trigger} 事项 {id}：{message}（退出码 {exit}）",
+        "  {date} {actor} {trigger} item {id}: {message} (exit {exit})",
+    ),
+    "demo_audit_ok": ("审计链：完整，{events} 条事件", "audit chain: intact, {events} events"),
+    "demo_audit_broken": ("审计链：断裂，{events} 条事件", "audit chain: BROKEN, {events} events"),
+    "demo_database": (
+        "演示数据库：{path}\n  查看：campusgate --db {path} --as wang.fang item list",
+        "demo database: {path}\n  look around: campusgate --db {path} --as wang.fang item list",
+    ),
+    "not_permitted_import": (
+        "{actor} 无权导入 {jurisdiction} 的数据：须为管理员或该行政区的审核人",
+        "{actor} may not import into {jurisdiction}: admins and its reviewers may",
+    ),
 }
 
 #: Headings of tables and fields, by the key they show.
@@ -459,6 +578,22 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "max": ("上限", "max"),
     "used": ("已占用", "used"),
     "per_school": ("每校上限", "per school"),
+    # publication, the campus gate, the ledger, stats
+    "level": ("层级", "level"),
+    "no": ("序号", "no."),
+    "count": ("数量", "count"),
+    "hotline": ("举报电话", "Hotline"),
+    "mailbox": ("举报邮箱", "Mailbox"),
+    "search": ("搜索", "Search"),
+    "by_state": ("按状态", "by state"),
+    "by_aspect": ("按问题方面", "by aspect"),
+    "by_source": ("按线索来源", "by source"),
+    "whitelist_per_level": ("各级白名单事项与总量控制", "whitelist items per level against quota"),
+    "overdue_items": ("逾期整改事项", "overdue rectification items"),
+    "date": ("日期", "date"),
+    "recipient": ("收件人", "recipient"),
+    "subject": ("主题", "subject"),
+    "summary_heading": ("小结", "Summary"),
     # kinds of configuration values
     "value_text": ("文字", "text"),
     "value_whole_number": ("整数", "a whole number"),
@@ -581,6 +716,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "keep": ("保留", "keep"),
     "rectify": ("整改", "rectify"),
     "retire": ("清理", "retire"),
+    # publication and the campus gate
+    "entity_entry": ("进校登记", "entry"),
+    "out_of_jurisdiction": ("不在覆盖该校的白名单中", "on no whitelist covering the school"),
+    "wrong_year": ("不属于该年度白名单", "not on that year's whitelist"),
+    "not_published": ("尚未发布", "not published"),
+    "school_cap_reached": ("已达每校上限", "the school's cap is reached"),
+    "closed": ("已销号", "closed"),
 }
 
 

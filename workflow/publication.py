@@ -1,64 +1,102 @@
-"""The published whitelist of a jurisdiction and year, and its writers (HTML, CSV, XLSX,
-JSON) with the columns of real published lists. ``publish`` and ``whitelist export`` use them."""
+"""The published whitelist of a jurisdiction and year (or of every level covering a school),
+and the writers of tabular documents: HTML, CSV, XLSX, JSON. ``publish``, ``whitelist
+export`` and the ledger use the same writers.
+
+Every CSV and XLSX cell a spreadsheet would run as a formula is neutralised; every text in
+the HTML page is escaped.
+"""
 
 from __future__ import annotations
 
 import csv
 import html
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from campusgate.models import Item
+from campusgate.models import Database, Item
+from campusgate.workflow.errors import InvalidInput
 from campusgate.workflow.kinds import PUBLISHED, WHITELIST
+from campusgate.workflow.scope import Tree
 
-#: (heading, the item's field) in the order of real published lists.
+#: (heading, the row's key) in the order of real published lists.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("序号", "no"),
     ("事项名称", "title"),
     ("实施单位", "lead_units"),
     ("开展时间/周期", "schedule"),
+    ("开展地点", "place"),
     ("开展方式", "manner"),
     ("实施范围", "scope"),
     ("主要内容", "content"),
     ("开展依据", "basis_docs"),
 )
+#: Column widths (in characters) of the XLSX sheet, by the row's key.
+WIDTHS = {"no": 6, "title": 28, "content": 40, "basis_docs": 40, "lead_units": 18}
 FORMATS = ("html", "csv", "xlsx", "json")
 #: Leading characters a spreadsheet would read as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: How lists inside one cell are joined (imports split on it again).
+LIST_SEPARATOR = "；"
 
 
-def rows(session: Session, jurisdiction_id: int, year: int) -> list[dict[str, Any]]:
-    """The whitelist: the jurisdiction's published items of ``year``, in filing order."""
+def _entries(found: Iterable[Item], tree: Tree) -> list[dict[str, Any]]:
+    return [
+        {
+            "no": n,
+            "id": item.id,
+            "title": item.title or "",
+            "lead_units": LIST_SEPARATOR.join(item.lead_units or []),
+            "schedule": item.schedule or "",
+            "place": item.place or "",
+            "manner": item.manner or "",
+            "scope": item.scope or "",
+            "content": item.content or "",
+            "basis_docs": LIST_SEPARATOR.join(item.basis_docs or []),
+            "basis_kind": item.basis_kind,
+            "jurisdiction": tree.name(item.jurisdiction_id),
+            "level": tree.levels.get(item.jurisdiction_id),
+        }
+        for n, item in enumerate(found, 1)
+    ]
+
+
+def _published(session: Session, jurisdiction_ids: Sequence[int], year: int) -> list[Item]:
     found = session.scalars(
         select(Item)
         .where(
             Item.kind == WHITELIST,
             Item.year == year,
             Item.state == PUBLISHED,
-            Item.jurisdiction_id == jurisdiction_id,
+            Item.jurisdiction_id.in_(jurisdiction_ids),
         )
         .order_by(Item.id)
     )
-    return [
-        {
-            "no": n,
-            "id": item.id,
-            "title": item.title or "",
-            "lead_units": "、".join(item.lead_units or []),
-            "schedule": item.schedule or "",
-            "manner": item.manner or "",
-            "scope": item.scope or "",
-            "content": item.content or "",
-            "basis_docs": "；".join(item.basis_docs or []),
-            "basis_kind": item.basis_kind,
-        }
-        for n, item in enumerate(found, 1)
-    ]
+    order = {jid: n for n, jid in enumerate(jurisdiction_ids)}
+    return sorted(found, key=lambda item: order[item.jurisdiction_id])
+
+
+def rows(
+    session: Session, jurisdiction_id: int, year: int, tree: Tree | None = None
+) -> list[dict[str, Any]]:
+    """The whitelist: the jurisdiction's published items of ``year``, in filing order."""
+    tree = tree or Tree.load(session)
+    return _entries(_published(session, [jurisdiction_id], year), tree)
+
+
+def rows_covering(
+    session: Session, jurisdiction_id: int, year: int, tree: Tree
+) -> list[dict[str, Any]]:
+    """Every level's published items of ``year`` that cover a school of ``jurisdiction_id``,
+    the highest level first; each row names its level and jurisdiction."""
+    levels = list(reversed(tree.ancestors(jurisdiction_id)))
+    return _entries(_published(session, levels, year), tree)
 
 
 def neutral(value: Any) -> Any:
@@ -68,57 +106,170 @@ def neutral(value: Any) -> Any:
     return value
 
 
-def _cells(row: dict[str, Any]) -> list[Any]:
-    return [neutral(row[key]) for _, key in COLUMNS]
+@dataclass
+class Document:
+    """A table to write: a title, the headings, the rows' cells, and what the HTML page and
+    the JSON document also show (year, level, hotline, mailbox)."""
+
+    title: str
+    headings: list[str]
+    cells: Iterable[Sequence[Any]]
+    widths: list[int] = field(default_factory=list)
+    about: dict[str, Any] = field(default_factory=dict)
+    #: the rows as objects, for JSON
+    records: list[dict[str, Any]] | None = None
+    #: the columns (0-based) whose cells wrap in XLSX; ``None``: every column. Styling a
+    #: cell costs as much as writing it, so long ledgers wrap only their texts.
+    wrapped: frozenset[int] | None = None
 
 
-def write_csv(path: Path, title: str, entries: list[dict[str, Any]]) -> None:
+def write_csv(path: Path, doc: Document) -> int:
+    """UTF-8 with a BOM (so Excel shows Chinese); the header, then the rows."""
+    count = 0
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
-        writer.writerow([heading for heading, _ in COLUMNS])
-        writer.writerows(_cells(row) for row in entries)
+        writer.writerow(doc.headings)
+        for row in doc.cells:
+            writer.writerow([neutral(cell) for cell in row])
+            count += 1
+    return count
 
 
-def write_xlsx(path: Path, title: str, entries: list[dict[str, Any]]) -> None:
+def write_xlsx(path: Path, doc: Document) -> int:
+    """A title row, the header (frozen), column widths, wrapped text; written streaming
+    (openpyxl's write-only mode), so memory stays flat however many rows."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "白名单"
-    sheet.append([heading for heading, _ in COLUMNS])
-    for row in entries:
-        sheet.append(_cells(row))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", doc.title)[:31] or "sheet")
+    for n, width in enumerate(doc.widths, 1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    sheet.freeze_panes = "A3"
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def styled(value: Any, font: Font | None = None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=neutral(value))
+        cell.alignment = wrap
+        if font is not None:
+            cell.font = font
+        return cell
+
+    sheet.append([styled(doc.title, Font(bold=True, size=14))])
+    bold = Font(bold=True)
+    sheet.append([styled(h, bold) for h in doc.headings])
+    wrapped = doc.wrapped if doc.wrapped is not None else frozenset(range(len(doc.headings)))
+    count = 0
+    for row in doc.cells:
+        sheet.append(
+            [styled(cell) if n in wrapped else neutral(cell) for n, cell in enumerate(row)]
+        )
+        count += 1
     book.save(path)
+    return count
 
 
-def write_json(path: Path, title: str, entries: list[dict[str, Any]]) -> None:
-    document = {
-        "title": title,
-        "columns": [heading for heading, _ in COLUMNS],
-        "items": [
-            {heading: row[key] for heading, key in COLUMNS} | {"id": row["id"]} for row in entries
-        ],
-    }
+def write_json(path: Path, doc: Document) -> int:
+    records = doc.records
+    if records is None:
+        records = [dict(zip(doc.headings, row, strict=True)) for row in doc.cells]
+    document = {"title": doc.title, **doc.about, "columns": doc.headings, "items": records}
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return len(records)
 
 
-def write_html(path: Path, title: str, entries: list[dict[str, Any]]) -> None:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h, _ in COLUMNS)
-    body = "\n".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(row[key]))}</td>" for _, key in COLUMNS) + "</tr>"
-        for row in entries
+_STYLE = """
+body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;margin:1rem;
+color:#111;line-height:1.5}
+h1{font-size:1.4rem;text-align:center;margin:.5rem 0}
+.about{text-align:center;color:#333;margin:.25rem 0 1rem}
+.search{display:block;width:100%;box-sizing:border-box;font-size:1rem;padding:.5rem;
+margin:0 0 1rem;border:1px solid #888;border-radius:4px}
+.wrap{overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid #555;padding:.35rem;vertical-align:top;text-align:left}
+th{background:#eee}
+tr[hidden]{display:none}
+.contact{margin-top:1rem;font-size:.95rem}
+@media (max-width:640px){thead{display:none}table,tbody,tr,td{display:block;width:100%}
+tr{border:1px solid #555;margin-bottom:.75rem}td{border:none;border-bottom:1px solid #ddd}
+td::before{content:attr(data-label)"：";font-weight:bold}}
+@media print{.search{display:none}tr[hidden]{display:table-row}thead{display:table-header-group}
+tr{page-break-inside:avoid}body{margin:0}}
+"""
+
+_SCRIPT = """
+(function(){
+var box=document.getElementById('search');
+var rows=document.querySelectorAll('tbody tr');
+var count=document.getElementById('shown');
+function filter(){
+  var words=box.value.trim().toLowerCase().split(/\\s+/).filter(Boolean);
+  var shown=0;
+  rows.forEach(function(row){
+    var text=row.textContent.toLowerCase();
+    var hit=words.every(function(w){return text.indexOf(w)>=0;});
+    row.hidden=!hit; if(hit){shown++;}
+  });
+  count.textContent=shown;
+}
+box.addEventListener('input',filter);
+var hash=location.hash.match(/^#q=(.*)$/);
+if(hash){box.value=decodeURIComponent(hash[1]);}
+filter();
+})();
+"""
+
+
+def both(key: str) -> str:
+    """A heading in Chinese and English, for the posted page."""
+    from campusgate.workflow.messages import heading
+
+    return f"{heading(key, 'zh')} / {heading(key, 'en')}"
+
+
+def write_html(path: Path, doc: Document) -> int:
+    """One self-contained page a bureau can post: no external assets, every text escaped."""
+    e = html.escape
+    about = doc.about
+    labels = [e(h) for h in doc.headings]
+    head = "".join(f"<th>{h}</th>" for h in labels)
+    body_rows = []
+    for row in doc.cells:
+        cells = "".join(
+            f'<td data-label="{label}">{e(str(cell))}</td>'
+            for label, cell in zip(labels, row, strict=True)
+        )
+        body_rows.append(f"<tr>{cells}</tr>")
+    subtitle = " · ".join(e(str(v)) for v in (about.get("year_text"), about.get("level_text")) if v)
+    contact = [
+        f"<p>{e(both(key))}：{e(about[key])}</p>"
+        for key in ("hotline", "mailbox")
+        if about.get(key)
+    ]
+    search = e(both("search"))
+    total = len(body_rows)
+    page = (
+        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(doc.title)}</title>\n<style>{_STYLE}</style></head><body>\n"
+        f'<h1>{e(doc.title)}</h1>\n<p class="about">{subtitle}</p>\n'
+        f'<input id="search" class="search" type="search" placeholder="{search}" '
+        f'aria-label="{search}">\n'
+        f'<p class="about">显示 <span id="shown">{total}</span> / {total} 项</p>\n'
+        f'<div class="wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(body_rows)
+        + "\n</tbody>\n</table></div>\n"
+        f'<div class="contact">{"".join(contact)}</div>\n'
+        f"<script>{_SCRIPT}</script>\n</body></html>\n"
     )
-    path.write_text(
-        f'<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head><body>\n<h1>{html.escape(title)}</h1>\n"
-        f'<table border="1">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n'
-        "</table>\n</body></html>\n",
-        encoding="utf-8",
-    )
+    path.write_text(page, encoding="utf-8")
+    return total
 
 
-WRITERS: dict[str, Callable[[Path, str, list[dict[str, Any]]], None]] = {
+WRITERS: dict[str, Callable[[Path, Document], int]] = {
     "html": write_html,
     "csv": write_csv,
     "xlsx": write_xlsx,
@@ -130,12 +281,138 @@ def title_of(jurisdiction: str, year: int) -> str:
     return f"{jurisdiction}{year}年度社会事务进校园白名单"
 
 
-def write(
-    path: Path, fmt: str, jurisdiction: str, year: int, entries: list[dict[str, Any]]
-) -> Path:
-    """Write one whitelist file (written aside, then renamed: readers never see half)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def whitelist_document(
+    jurisdiction: str,
+    year: int,
+    entries: list[dict[str, Any]],
+    *,
+    level: str | None = None,
+    hotline: str | None = None,
+    mailbox: str | None = None,
+) -> Document:
+    from campusgate.workflow.messages import label
+
+    keys = [key for _, key in COLUMNS]
+    return Document(
+        title=title_of(jurisdiction, year),
+        headings=[heading for heading, _ in COLUMNS],
+        cells=[[row[key] for key in keys] for row in entries],
+        widths=[WIDTHS.get(key, 16) for key in keys],
+        about={
+            "jurisdiction": jurisdiction,
+            "year": year,
+            "level": level,
+            "hotline": hotline,
+            "mailbox": mailbox,
+            "year_text": f"{year}年度",
+            "level_text": label(level) if level else None,
+        },
+        records=[
+            {heading: row[key] for heading, key in COLUMNS} | {"id": row["id"]} for row in entries
+        ],
+    )
+
+
+def write_document(path: Path, fmt: str, doc: Document) -> int:
+    """Write one file (written aside, then renamed: readers never see half); the rows
+    written. An unknown format is input; an unwritable path says why."""
+    if fmt not in WRITERS:
+        raise InvalidInput("invalid_format", value=fmt, choices=" | ".join(WRITERS))
     partial = path.with_name(path.name + ".part")
-    WRITERS[fmt](partial, title_of(jurisdiction, year), entries)
-    partial.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        count = WRITERS[fmt](partial, doc)
+        partial.replace(path)
+    except OSError as exc:
+        if partial.parent.is_dir():
+            partial.unlink(missing_ok=True)
+        raise InvalidInput(
+            "output_unwritable", path=str(path), detail=exc.strerror or str(exc)
+        ) from None
+    return count
+
+
+def write(
+    path: Path,
+    fmt: str,
+    jurisdiction: str,
+    year: int,
+    entries: list[dict[str, Any]],
+    **about: Any,
+) -> Path:
+    """Write one whitelist file (``about``: level, hotline, mailbox)."""
+    write_document(path, fmt, whitelist_document(jurisdiction, year, entries, **about))
     return path
+
+
+# --------------------------------------------------------------------------- services
+
+
+def show(
+    db: Database,
+    login: str,
+    *,
+    year: int | str,
+    jurisdiction: str | None = None,
+    school: str | None = None,
+) -> dict[str, Any]:
+    """The published whitelist of a jurisdiction, or every level's list covering a school
+    (each item with its level). The published list is public: any known user reads it."""
+    from campusgate.workflow import validate
+    from campusgate.workflow.errors import NotFound
+    from campusgate.workflow.intake import find_school
+    from campusgate.workflow.scope import load_actor
+
+    year_value = validate.year(year)
+    if jurisdiction is not None and school is not None:
+        raise InvalidInput("school_or_jurisdiction")
+    with db.read() as session:
+        load_actor(session, login)
+        tree = Tree.load(session)
+        if school is not None:
+            found = find_school(session, validate.text("school", school, required=True) or "")
+            entries = rows_covering(session, found.jurisdiction_id, year_value, tree)
+            if not entries:
+                raise NotFound("nothing_published_school", school=found.name, year=year_value)
+            return {"year": year_value, "school": found.name, "items": entries}
+        if jurisdiction is None:
+            raise InvalidInput("missing_field", field="--jurisdiction / --school")
+        jid = tree.resolve(jurisdiction)
+        entries = rows(session, jid, year_value, tree)
+        if not entries:
+            raise NotFound("nothing_published", jurisdiction=tree.name(jid), year=year_value)
+        return {
+            "year": year_value,
+            "jurisdiction": tree.name(jid),
+            "level": tree.levels[jid],
+            "items": entries,
+        }
+
+
+def export(
+    db: Database,
+    login: str,
+    *,
+    year: int | str,
+    jurisdiction: str,
+    fmt: str,
+    output: str | Path,
+    hotline: str | None = None,
+    mailbox: str | None = None,
+) -> dict[str, Any]:
+    """Write the jurisdiction's published whitelist of ``year`` in ``fmt`` to ``output``."""
+    if fmt not in WRITERS:
+        raise InvalidInput("invalid_format", value=fmt, choices=" | ".join(WRITERS))
+    listed = show(db, login, year=year, jurisdiction=jurisdiction)
+    path = Path(output)
+    write(
+        path,
+        fmt,
+        listed["jurisdiction"],
+        listed["year"],
+        listed["items"],
+        level=listed["level"],
+        hotline=hotline,
+        mailbox=mailbox,
+    )
+    return {"path": str(path), "format": fmt, "rows": len(listed["items"])}

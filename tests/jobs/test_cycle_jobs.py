@@ -81,7 +81,7 @@ def test_publish_publishes_and_writes_every_format(db: Database, tmp_path: Path)
     assert rows[0][:3] == ["序号", "事项名称", "实施单位"]
     assert rows[1][1].startswith("'=")  # a formula is shown, never evaluated
     sheet = load_workbook(folder / "鹤壁市.xlsx").active
-    assert sheet is not None and sheet["B2"].value.startswith("'=")
+    assert sheet is not None and sheet["B3"].value.startswith("'=")
     document = json.loads((folder / "鹤壁市.json").read_text(encoding="utf-8"))
     assert [i["事项名称"] for i in document["items"]][1] == "消防安全教育"
     assert "&quot;http://x&quot;" in (folder / "鹤壁市.html").read_text(encoding="utf-8")

@@ -1,0 +1,353 @@
+"""Issue 8 on SQLite and PostgreSQL: whitelists shown and exported in every format and read
+back, imports (XLSX, CSV with and without BOM, GB18030) all or nothing, the ledger, stats,
+and hostile cells. The gate has its own file."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from campusgate.models import Database, Item
+from campusgate.workflow import items
+from campusgate.workflow.clock import local
+from campusgate.workflow.items import Params
+from tests.cli.test_cli import ok, ok_json, refused, refused_json
+from tests.org import CITY, clue, on_ledger
+from tests.publication.helpers import PUBLISHED_ON, county_published, published, quotas
+
+HOTLINE, MAILBOX = "0392-3322110", "jianfu@hb.example.gov.cn"
+
+#: A real-looking published list: a title row, Chinese headers, lists in cells.
+PUBLISHED_LIST = [
+    ["鹤壁市2026年度社会事务进校园白名单"],
+    [
+        *("序号", "申请部门", "年度", "准入类别", "事项名称", "实施单位", "开展时间"),
+        *("开展地点", "实施范围", "开展方式", "活动主要内容", "开展依据"),
+    ],
+    [
+        *("1", "市卫健委", "2026", "law", "学生常见病防治宣传", "市卫健委\n市教育局"),
+        *("每年1-2次", "各中小学校", "全市中小学", "专题讲座", "近视、肥胖等常见病防治"),
+        "《学校卫生工作条例》",
+    ],
+    [
+        *("2", "市公安局", "2026", "党委政府统一部署的专项工作", "=SUM(A1:A9)"),
+        *("市公安局；市消防救援支队", "2026年4-5月", "", "全市中小学", "演练", "消防安全演练"),
+        "《消防法》;《中小学幼儿园安全管理办法》",
+    ],
+]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> dict[str, str | None]:
+    """A configuration with the complaint hotline and mailbox (and drills allowed)."""
+    path = tmp_path / "publish.toml"
+    path.write_text(
+        f'[clock]\nallow_override = true\n[publish]\nhotline = "{HOTLINE}"\n'
+        f'mailbox = "{MAILBOX}"\n',
+        encoding="utf-8",
+    )
+    return {"CAMPUSGATE_CONFIG": str(path)}
+
+
+def xlsx(path: Path, rows: list[list[str]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for r, row in enumerate(rows, 1):
+        for c, value in enumerate(row, 1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            cell.data_type = "s"  # text as typed, a leading = included
+    book.save(path)
+    return path
+
+
+def csv_file(path: Path, rows: list[list[str]], encoding: str) -> Path:
+    with path.open("w", encoding=encoding, newline="") as out:
+        csv.writer(out).writerows(rows)
+    return path
+
+
+def count_items(db: Database) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count()).select_from(Item)) or 0
+
+
+def take_to_published(db: Database, ids: list[int]) -> None:
+    quotas(db)
+    for item_id in ids:
+        items.fire(db, "liu.yang", item_id, "review")
+        items.fire(db, "zhao.lei", item_id, "file")
+        items.fire(db, "zhao.lei", item_id, "publish", today=PUBLISHED_ON)
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+def test_a_published_list_round_trips_through_every_format(
+    db: Database, tmp_path: Path, config: dict[str, str | None]
+) -> None:
+    source = xlsx(tmp_path / "list.xlsx", PUBLISHED_LIST)
+    done = ok_json(db, "wang.fang", ["import", "applications", str(source)])
+    ids = done["imported"]
+    assert len(ids) == 2
+    for item_id in ids:  # submitted, the importer recorded as the one who applied
+        view = items.show_item(db, "admin", item_id)
+        assert view["state"] == "submitted" and view["history"][0]["actor"] == "wang.fang"
+    take_to_published(db, ids)
+    expected = [
+        ["学生常见病防治宣传", "市卫健委；市教育局", "每年1-2次", "《学校卫生工作条例》"],
+        [
+            "=SUM(A1:A9)",
+            "市公安局；市消防救援支队",
+            "2026年4-5月",
+            "《消防法》；《中小学幼儿园安全管理办法》",
+        ],
+    ]
+    files = {}
+    for fmt in ("csv", "xlsx", "json", "html"):
+        path = tmp_path / f"out.{fmt}"
+        argv = ["whitelist", "export", "--year", "2026", "--jurisdiction", CITY]
+        result = ok(db, "li.na", [*argv, "--format", fmt, "--output", str(path)], env=config)
+        assert result.stdout == f"已导出 2 行到 {path}\n"
+        files[fmt] = path
+
+    raw = files["csv"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    table = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    head = table[0]
+    picked = [head.index(h) for h in ("事项名称", "实施单位", "开展时间/周期", "开展依据")]
+    read = [[row[i] for i in picked] for row in table[1:]]
+    assert read[0] == expected[0]
+    assert read[1] == ["'=SUM(A1:A9)", *expected[1][1:]]  # shown, never evaluated
+
+    sheet = load_workbook(files["xlsx"]).active
+    assert sheet is not None
+    assert sheet["A1"].value == "鹤壁市2026年度社会事务进校园白名单"
+    assert [c.value for c in sheet[2]][:3] == ["序号", "事项名称", "实施单位"]
+    assert sheet.freeze_panes == "A3"
+    assert sheet.column_dimensions["B"].width == 28
+    assert sheet["B3"].alignment.wrap_text
+    cells = [[sheet.cell(row=r, column=i + 1).value for i in picked] for r in (3, 4)]
+    assert cells == [expected[0], ["'=SUM(A1:A9)", *expected[1][1:]]]
+
+    document = json.loads(files["json"].read_text(encoding="utf-8"))
+    assert document["year"] == 2026 and document["level"] == "city"
+    assert document["hotline"] == HOTLINE and document["mailbox"] == MAILBOX
+    got = [
+        [i[h] for h in ("事项名称", "实施单位", "开展时间/周期", "开展依据")]
+        for i in document["items"]
+    ]
+    assert got == expected
+
+    page = files["html"].read_text(encoding="utf-8")
+    assert HOTLINE in page and MAILBOX in page and "2026年度" in page
+    assert "http" not in page.replace("http-equiv", "")  # no external assets
+    assert 'name="viewport"' in page and "@media print" in page
+
+    # the exported CSV imports again: the same titles, units, schedules and bases
+    again = tmp_path / "again.csv"
+    rows = [["申请部门", "年度", "准入类别", *head[1:]]] + [
+        [dept, "2027", "law", *row[1:]]
+        for dept, row in zip(("市卫健委", "市公安局"), table[1:], strict=True)
+    ]
+    rows[2][3] = rows[2][3].removeprefix("'")
+    csv_file(again, rows, "utf-8-sig")
+    reimported = ok_json(db, "wang.fang", ["import", "applications", str(again)])["imported"]
+    views = [items.show_item(db, "admin", i) for i in reimported]
+    assert [
+        [v["title"], "；".join(v["lead_units"]), v["schedule"], "；".join(v["basis_docs"])]
+        for v in views
+    ] == expected
+
+
+def test_whitelist_show_for_a_school_lists_every_level(db: Database) -> None:
+    quotas(db)
+    city = published(db, title="市级事项")
+    county = county_published(db, title="区级事项")
+    data = ok_json(db, "wu.min", "whitelist show --year 2026 --school 淇滨区实验小学")
+    assert [(i["id"], i["level"], i["jurisdiction"]) for i in data["items"]] == [
+        (city, "city", CITY),
+        (county, "county", "淇滨区"),
+    ]
+    only_city = ok_json(
+        db, "wu.min", ["whitelist", "show", "--year", "2026", "--school", "浚县第一中学"]
+    )
+    assert [i["id"] for i in only_city["items"]] == [city]
+    shown = ok(db, "wu.min", "whitelist show --year 2026 --school 淇滨区实验小学").stdout
+    assert "市级事项" in shown and "区级事项" in shown and "县（区）" in shown
+
+
+# --------------------------------------------------------------------------- imports
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_imports_in_every_encoding(db: Database, tmp_path: Path, encoding: str) -> None:
+    path = csv_file(tmp_path / "list.csv", PUBLISHED_LIST[1:], encoding)
+    ids = ok_json(db, "wang.fang", ["import", "applications", str(path)])["imported"]
+    titles = [items.show_item(db, "admin", i)["title"] for i in ids]
+    assert titles == ["学生常见病防治宣传", "=SUM(A1:A9)"]  # stored literally
+    assert items.show_item(db, "admin", ids[1])["basis_kind"] == "unified"
+
+
+def test_bad_rows_are_all_reported_and_nothing_is_written(db: Database, tmp_path: Path) -> None:
+    rows = [
+        *PUBLISHED_LIST[:3],
+        ["2", "市公安局", "2026", "sometimes", "消防", "", "", "", "", "", "", "《消防法》"],
+        ["3", "不存在的局", "2026", "law", "禁毒", "", "", "", "", "", "", "《禁毒法》"],
+        ["4", "市公安局", "2026", "law", "", "", "", "", "", "", "", "《禁毒法》"],
+    ]
+    path = xlsx(tmp_path / "bad.xlsx", rows)
+    result = refused(db, "wang.fang", ["import", "applications", str(path)], exit=2)
+    message = result.stderr
+    assert "3 行有误" in message
+    assert "第 4 行 准入类别" in message and "第 5 行 申请部门" in message
+    assert "第 6 行 事项名称" in message
+    argv = ["import", "applications", str(path)]
+    error = refused_json(db, "wang.fang", argv, exit=2, code="import_bad_rows")
+    assert "第 4 行" in error["message"]
+    english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en").stderr
+    assert "3 bad rows, nothing imported: row 4, 准入类别: invalid basis_kind" in english
+
+
+def test_import_refusals(db: Database, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    refused(
+        db, "wang.fang", ["import", "applications", str(empty)], exit=2, contains=("没有数据行",)
+    )
+    header_only = csv_file(tmp_path / "header.csv", PUBLISHED_LIST[1:2], "utf-8")
+    refused(db, "wang.fang", ["import", "applications", str(header_only)], exit=2)
+    odd = csv_file(
+        tmp_path / "odd.csv", [["title", "department", "colour"], ["a", "b", "c"]], "utf-8"
+    )
+    refused(db, "wang.fang", ["import", "applications", str(odd)], exit=2, contains=("colour",))
+    missing = csv_file(tmp_path / "missing.csv", [["title", "department"], ["a", "b"]], "utf-8")
+    refused(db, "wang.fang", ["import", "applications", str(missing)], exit=2, contains=("year",))
+    refused(db, "wang.fang", ["import", "applications", str(tmp_path / "nope.csv")], exit=2)
+    good = xlsx(tmp_path / "list.xlsx", PUBLISHED_LIST)
+    refused(db, "li.na", ["import", "applications", str(good)], exit=4)  # an applicant
+    refused(db, "wu.min", ["import", "applications", str(good)], exit=4)  # another county
+
+
+def test_clues_import_with_their_audit_events(db: Database, tmp_path: Path) -> None:
+    rows = [
+        ["jurisdiction", "source", "aspect", "summary", "school", "reporter"],
+        [CITY, "hotline", "duty", "节假日安排教师值班", "鹤壁市高级中学", "张老师 138"],
+        [CITY, "教师反映", "报表填写和调研统计", "重复填报表格", "", ""],
+    ]
+    path = csv_file(tmp_path / "clues.csv", rows, "gb18030")
+    ids = ok_json(db, "wang.fang", ["import", "clues", str(path)])["imported"]
+    views = [items.show_item(db, "wang.fang", i) for i in ids]
+    assert [(v["source"], v["aspect"], v["state"]) for v in views] == [
+        ("hotline", "duty", "submitted"),
+        ("teacher", "forms", "submitted"),
+    ]
+    assert all(v["history"][0]["trigger"] == "clue" for v in views)
+    by_admin = ok_json(db, "city.admin", ["import", "clues", str(path)])["imported"]
+    assert len(by_admin) == 2
+    refused(db, "li.na", ["import", "clues", str(path)], exit=4)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_export_refusals(db: Database, tmp_path: Path) -> None:
+    argv = ["whitelist", "export", "--year", "2026", "--jurisdiction", CITY, "--format"]
+    refused(
+        db,
+        "li.na",
+        [*argv, "csv", "--output", str(tmp_path / "x.csv")],
+        exit=3,
+        contains=("没有已发布",),
+    )
+    quotas(db)
+    published(db)
+    refused(db, "li.na", [*argv, "pdf", "--output", str(tmp_path / "x.pdf")], exit=2)
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    refused(
+        db,
+        "li.na",
+        [*argv, "csv", "--output", str(blocked / "x.csv")],
+        exit=2,
+        contains=("无法写入",),
+    )
+    unknown = ["whitelist", "export", "--year", "2026", "--jurisdiction", "火星市", "--format"]
+    refused(db, "li.na", [*unknown, "csv", "--output", str(tmp_path / "y.csv")], exit=3)
+    refused(db, "li.na", "whitelist show --year 2026 --school 火星小学", exit=3)
+    refused(
+        db,
+        "li.na",
+        ["whitelist", "show", "--year", "2026", "--jurisdiction", CITY, "--school", "x"],
+        exit=2,
+    )
+    assert not list(tmp_path.glob("*.part"))
+
+
+# --------------------------------------------------------------------------- the ledger
+
+
+def test_the_ledger_never_carries_the_reporter(db: Database, tmp_path: Path) -> None:
+    open_one = on_ledger(db, deadline="2026-12-31")
+    clue(db, summary="@cmd|' /C calc'!A0", reporter="秘密联系人 13900000000")
+    closed = on_ledger(db, deadline="2026-12-20")
+    items.fire(db, "wang.fang", closed, "publish", Params(result="已整改"))
+    closing = items.show_item(db, "admin", closed)["history"][-1]
+    closed_on = (
+        closing.get("as_of") or local(datetime.fromisoformat(closing["at"])).date().isoformat()
+    )
+    for fmt in ("csv", "xlsx"):
+        path = tmp_path / f"ledger.{fmt}"
+        argv = ["ledger", "export", "--jurisdiction", CITY, "--year", "2026", "--format", fmt]
+        done = ok_json(db, "wang.fang", [*argv, "--output", str(path)])
+        assert done["rows"] == 3
+        if fmt == "csv":
+            text = path.read_text(encoding="utf-8-sig")
+            rows = list(csv.reader(text.splitlines()))
+        else:
+            sheet = load_workbook(path).active
+            assert sheet is not None
+            rows = [
+                ["" if c is None else str(c) for c in r]
+                for r in sheet.iter_rows(min_row=2, values_only=True)
+            ]
+            text = json.dumps(rows, ensure_ascii=False)
+        assert "13900000000" not in text and "13800000000" not in text and "秘密" not in text
+        assert rows[0] == [
+            "序号",
+            "问题线索",
+            "来源",
+            "方面",
+            "学校",
+            "整改标准",
+            "整改时限",
+            "责任人",
+            "状态",
+            "整改结果",
+            "销号日期",
+            "是否逾期",
+        ]
+        assert rows[1][6] == "2026-12-31" and rows[1][7] == "陈静" and rows[1][8] == "已备案"
+        assert rows[2][1].startswith("'@")
+        assert rows[3][8:11] == ["已销号", "已整改", closed_on]
+    assert open_one
+
+
+def test_stats_count_states_aspects_sources_and_quota_use(db: Database) -> None:
+    quotas(db, per_school=4, max_items=7)
+    published(db)
+    overdue = on_ledger(db, deadline="2026-12-05")
+    data = ok_json(db, "wang.fang", "--today 2026-12-10 stats --jurisdiction 鹤壁市 --year 2026")
+    assert data["by_state"]["whitelist"]["published"] == 1
+    assert data["by_state"]["rectification"]["filed"] == 1
+    assert data["by_aspect"]["duty"] == 1 and data["by_source"]["hotline"] == 1
+    assert [o["id"] for o in data["overdue"]] == [overdue]
+    city = next(r for r in data["whitelist"] if r["jurisdiction"] == CITY)
+    assert (city["items"], city["max_items"], city["per_school_max"]) == (1, 7, 4)
+    assert "逾期整改事项" in ok(db, "wang.fang", "stats").stdout

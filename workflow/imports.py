@@ -1,0 +1,250 @@
+"""``import applications`` and ``import clues``: CSV (UTF-8 with or without BOM, GB18030)
+or XLSX, with the columns of SPEC §7 or the headers of real published lists.
+
+All or nothing: every row is checked and opened in one transaction through the same intake
+functions as ``apply`` and ``clue add`` (each with its audit event); when any row is bad,
+every bad row is reported (row number, column, reason), exit 2, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from campusgate.domain import ASPECTS, BASIS_KINDS, SOURCES
+from campusgate.models import Database, Item
+from campusgate.workflow.errors import CampusgateError, InvalidInput, PermissionDenied
+from campusgate.workflow.intake import add_clue_in, application_fields, apply_in, clue_fields
+from campusgate.workflow.messages import LABELS, render
+from campusgate.workflow.scope import Actor, Tree, load_actor
+from campusgate.workflow.tx import writing
+
+#: Each field's accepted headers: its own name first, then those of real published lists.
+APPLICATION_HEADERS: dict[str, tuple[str, ...]] = {
+    "department": ("department", "申请部门"),
+    "title": ("title", "活动名称", "事项名称"),
+    "year": ("year", "年度"),
+    "basis_kind": ("basis_kind", "准入类别", "准入依据类别"),
+    "basis_docs": ("basis_docs", "开展依据"),
+    "lead_units": ("lead_units", "实施单位", "主办单位", "牵头单位"),
+    "schedule": ("schedule", "开展时间", "活动周期", "开展时间/周期"),
+    "manner": ("manner", "开展方式"),
+    "scope": ("scope", "实施范围", "对象范围"),
+    "place": ("place", "开展地点"),
+    "content": ("content", "活动主要内容", "主要内容"),
+}
+CLUE_HEADERS: dict[str, tuple[str, ...]] = {
+    "jurisdiction": ("jurisdiction", "行政区"),
+    "source": ("source", "来源", "线索来源"),
+    "aspect": ("aspect", "方面", "问题方面"),
+    "summary": ("summary", "问题线索"),
+    "school": ("school", "学校"),
+    "reporter": ("reporter", "反映人联系方式"),
+}
+#: The field a refusal without one concerns, by its message code.
+FIELD_OF_ERROR = {
+    "no_department": "department",
+    "no_school": "school",
+    "no_jurisdiction": "jurisdiction",
+    "no_item": "linked_item",
+    "duplicate_application": "title",
+    "year_past": "year",
+    "emergency_current_year": "basis_kind",
+    "school_outside": "school",
+}
+#: Headers read and left alone.
+IGNORED = frozenset({"序号", "no", "id", "编号"})
+LIST_FIELDS = frozenset({"basis_docs", "lead_units"})
+_LIST_SPLIT = re.compile(r"[\n；;]+")
+
+
+def read_table(path: str | Path) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of a CSV or XLSX file, each with its row number in the file."""
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise InvalidInput("import_unreadable", path=str(path), detail=exc.strerror) from None
+    is_xlsx = raw.startswith(b"PK\x03\x04")  # a zip: the XLSX container
+    table = _xlsx_rows(source, raw) if is_xlsx else _csv_rows(source, raw)
+    return [(n, row) for n, row in table if any(cell for cell in row)]
+
+
+def _csv_rows(path: Path, raw: bytes) -> list[tuple[int, list[str]]]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes nearly anything
+        raise InvalidInput("import_unreadable", path=str(path), detail="encoding")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InvalidInput("import_unreadable", path=str(path), detail=str(exc)) from None
+    return [(n, [cell.strip() for cell in row]) for n, row in enumerate(rows, 1)]
+
+
+def _xlsx_rows(path: Path, raw: bytes) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # a damaged workbook: any of zipfile's and openpyxl's errors
+        raise InvalidInput("import_unreadable", path=str(path), detail=type(exc).__name__) from None
+    sheet = book.worksheets[0]
+    found = []
+    for n, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        found.append((n, ["" if v is None else _cell_text(v) for v in row]))
+    book.close()
+    return found
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def _columns(
+    path: str | Path, table: list[tuple[int, list[str]]], headers: dict[str, tuple[str, ...]]
+) -> tuple[dict[int, tuple[str, str]], list[tuple[int, list[str]]]]:
+    """``{column index: (field, header as written)}`` from the header row (the first row
+    naming two known columns; a title row above it is skipped), and the rows below it."""
+    known = {name: field for field, names in headers.items() for name in names}
+    at = next(
+        (n for n, (_, row) in enumerate(table) if sum(cell in known for cell in row) >= 2), None
+    )
+    if at is None:
+        raise InvalidInput("import_empty", path=str(path))
+    columns: dict[int, tuple[str, str]] = {}
+    for index, cell in enumerate(table[at][1]):
+        if cell in known:
+            columns[index] = (known[cell], cell)
+        elif cell not in IGNORED and cell != "":
+            choices = " | ".join(name for names in headers.values() for name in names)
+            raise InvalidInput(
+                "import_unknown_column", path=str(path), column=cell, choices=choices
+            )
+    present = {field for field, _ in columns.values()}
+    for field in REQUIRED[id(headers)]:
+        if field not in present:
+            raise InvalidInput("import_missing_column", path=str(path), column=headers[field][0])
+    body = table[at + 1 :]
+    if not body:
+        raise InvalidInput("import_empty", path=str(path))
+    return columns, body
+
+
+REQUIRED = {
+    id(APPLICATION_HEADERS): ("department", "title", "year", "basis_kind", "basis_docs"),
+    id(CLUE_HEADERS): ("jurisdiction", "source", "aspect", "summary"),
+}
+
+
+def _record(columns: dict[int, tuple[str, str]], row: list[str]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for index, (field, _) in columns.items():
+        cell = row[index] if index < len(row) else ""
+        if field in LIST_FIELDS:
+            record[field] = [part.strip() for part in _LIST_SPLIT.split(cell) if part.strip()]
+        else:
+            record[field] = _CODES.get(cell, cell) if field in CODED else (cell or None)
+    return record
+
+
+#: Fields whose values are codes; a sheet may write the code's Chinese label instead.
+CODED = frozenset({"basis_kind", "source", "aspect"})
+_CODES = {
+    zh: code for code, (zh, _) in LABELS.items() if code in (*BASIS_KINDS, *SOURCES, *ASPECTS)
+}
+
+
+@dataclass(frozen=True)
+class RowProblems:
+    """Every bad row: number, column, reason, in the reader's language."""
+
+    problems: tuple[tuple[int, str, CampusgateError], ...]
+
+    def message(self, lang: str = "zh") -> str:
+        return "；".join(
+            render("import_row", lang, row=n, column=column, reason=exc.message(lang))
+            for n, column, exc in self.problems
+        )
+
+
+def _import(
+    db: Database,
+    login: str,
+    path: str | Path,
+    headers: dict[str, tuple[str, ...]],
+    open_item: Callable[[Session, Actor, Tree, dict[str, Any]], Item],
+) -> list[int]:
+    columns, body = _columns(path, read_table(path), headers)
+    written = {field: header for field, header in columns.values()}
+    problems: list[tuple[int, str, CampusgateError]] = []
+    ids: list[int] = []
+    with writing(db) as session:
+        actor = load_actor(session, login)
+        if not {"admin", "reviewer"} & actor.roles:
+            raise PermissionDenied("not_permitted_import", actor=login, jurisdiction="—")
+        tree = Tree.load(session)
+        for row_no, row in body:
+            try:
+                item = open_item(session, actor, tree, _record(columns, row))
+            except PermissionDenied:
+                raise
+            except CampusgateError as exc:
+                field = str(exc.params.get("field") or FIELD_OF_ERROR.get(exc.code, ""))
+                field = field.lstrip("-").replace("-", "_")
+                problems.append((row_no, written.get(field, field or "—"), exc))
+                continue
+            ids.append(item.id)
+        if problems:
+            raise InvalidInput(
+                "import_bad_rows",
+                path=str(path),
+                count=len(problems),
+                rows=RowProblems(tuple(problems)),
+            )
+    return ids
+
+
+def import_applications(
+    db: Database, login: str, path: str | Path, *, today: date | None = None
+) -> list[int]:
+    """Open every application of the file as if the importing user had applied for it."""
+
+    def open_item(session: Session, actor: Actor, tree: Tree, record: dict[str, Any]) -> Item:
+        fields = application_fields(**_with_required(record, APPLICATION_HEADERS))
+        return apply_in(session, actor, fields, today=today, on_behalf=True)
+
+    return _import(db, login, path, APPLICATION_HEADERS, open_item)
+
+
+def import_clues(
+    db: Database, login: str, path: str | Path, *, today: date | None = None
+) -> list[int]:
+    """Take in every clue of the file as if the importing user had added it."""
+
+    def open_item(session: Session, actor: Actor, tree: Tree, record: dict[str, Any]) -> Item:
+        fields = clue_fields(**_with_required(record, CLUE_HEADERS))
+        return add_clue_in(session, actor, tree, fields, today=today, on_behalf=True)
+
+    return _import(db, login, path, CLUE_HEADERS, open_item)
+
+
+def _with_required(record: dict[str, Any], headers: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """Required fields absent from a row passed as empty, so their check names them."""
+    return {field: record.get(field) for field in REQUIRED[id(headers)]} | record
