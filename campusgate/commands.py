@@ -723,3 +723,6 @@ def workflow_diagram(app: App, kind: str | None, fmt: str, output: str | None) -
 
 
 from campusgate import jobs_commands  # noqa: E402,F401  (jobs, scheduler, outbox)
+
+# serve, token, login, logout, whoami
+from campusgate import server_commands  # noqa: E402,F401,I001
