@@ -722,7 +722,7 @@ def workflow_diagram(app: App, kind: str | None, fmt: str, output: str | None) -
     )
 
 
-from campusgate import jobs_commands  # noqa: E402,F401  (jobs, scheduler, outbox)
-
-# serve, token, login, logout, whoami
-from campusgate import server_commands  # noqa: E402,F401,I001
+from campusgate import (  # noqa: E402
+    jobs_commands,  # noqa: F401  (jobs, scheduler, outbox)
+    server_commands,  # noqa: F401  (serve, token, login, logout, whoami)
+)
