@@ -257,7 +257,7 @@ def create_app(
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:
             message = render("route_not_found", _lang(request), path=request.url.path)
-            return _error(404, "route_not_found", message, 2)
+            return _error(404, "route_not_found", message)
         code = protocol.exit_of(exc.status_code)
         return _error(
             exc.status_code,
@@ -392,7 +392,7 @@ def create_app(
         # The check service is not on this branch yet: wire it here as
         # ``check.check(db, school=school, item_id=item, on=date)`` → {"allowed", "reason"}.
         message = render("request_invalid", "en", detail="check is not available yet")
-        return _error(404, "route_not_found", message, 2)
+        return _error(404, "route_not_found", message)
 
     @api.get("/healthz", tags=["public"], include_in_schema=False)
     def health() -> dict[str, bool]:
