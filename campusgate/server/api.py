@@ -174,18 +174,22 @@ class _TooLarge(Exception):
     pass
 
 
-def acting(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    """The login the bearer token stands for."""
+async def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    """The request's bearer token; ``acting`` checks it in the route's own thread."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+Bearer = Annotated[str | None, Depends(bearer)]
+
+
+def acting(request: Request, token: str | None) -> str:
+    """The login a live token stands for (else 401, nothing done)."""
     from campusgate.workflow import tokens
 
-    scheme, _, token = (authorization or "").partition(" ")
-    given = token.strip() if scheme.lower() == "bearer" else None
-    actor = tokens.authenticate(request.app.state.db, given)
+    actor = tokens.authenticate(request.app.state.db, token)
     request.state.login = actor.login
     return actor.login
-
-
-Login = Annotated[str, Depends(acting)]
 
 
 def create_app(
@@ -282,8 +286,9 @@ def create_app(
         return _error(protocol.status_of(exit_code), code, message, exit_code)
 
     @api.post(protocol.RUN_PATH, response_model=RunResponse, tags=["cli"])
-    def run_command(body: RunRequest, login: Login, request: Request) -> JSONResponse:
+    def run_command(body: RunRequest, token: Bearer, request: Request) -> JSONResponse:
         """Run one CLI command for the token's user: the same JSON and exit code as locally."""
+        login = acting(request, token)
         uploads: dict[str, tuple[str, bytes]] = {}
         for name, upload in body.files.items():
             try:
@@ -314,19 +319,22 @@ def create_app(
         return JSONResponse(answer.model_dump(), status_code=protocol.status_of(outcome.exit))
 
     @api.get(protocol.WHOAMI_PATH, response_model=WhoAmI, tags=["identity"])
-    def whoami(login: Login) -> dict[str, Any]:
+    def whoami(token: Bearer, request: Request) -> dict[str, Any]:
         """The user the token stands for."""
+        login = acting(request, token)
         return tokens.whoami(db, login)
 
     @api.get("/api/v1/items", response_model=list[ItemOut], tags=["items"])
     def list_items(
-        login: Login,
+        token: Bearer,
+        request: Request,
         kind: str | None = None,
         state: str | None = None,
         year: str | None = None,
         jurisdiction: str | None = None,
     ) -> Any:
         """The items the user can read (``item list``)."""
+        login = acting(request, token)
         from campusgate.workflow import items
 
         return items.list_items(
@@ -334,15 +342,17 @@ def create_app(
         )
 
     @api.get("/api/v1/items/{item_id}", response_model=ItemOut, tags=["items"])
-    def show_item(item_id: str, login: Login) -> Any:
+    def show_item(item_id: str, token: Bearer, request: Request) -> Any:
         """One item with its actions and history (``item show``)."""
+        login = acting(request, token)
         from campusgate.workflow import items
 
         return items.show_item(db, login, item_id)
 
     @api.post("/api/v1/advance", response_model=AdvanceResponse, tags=["items"])
-    def advance(body: AdvanceRequest, login: Login, request: Request) -> JSONResponse:
+    def advance(body: AdvanceRequest, token: Bearer, request: Request) -> JSONResponse:
         """Fire a trigger on items (``advance``): the status is that of the worst outcome."""
+        login = acting(request, token)
         params = {k: v for k, v in body.model_dump().items() if v is not None}
         params["item_ids"] = [str(i) for i in body.item_ids]
         params["as_json"] = True
