@@ -14,6 +14,7 @@ import io
 import sys
 import tempfile
 import threading
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,10 +164,13 @@ def run(
     app = App(None, login, None, lang, False, today, today_source)
     app.serving = True
     app._settings, app._database = settings, db
-    with tempfile.TemporaryDirectory(prefix="campusgate-") as folder:
+    with ExitStack() as stack:
         try:
             command = resolve(path)
             inputs, outputs = file_params(command)
+            folder = ""
+            if (inputs | outputs) & set(params) or uploads:  # a private folder for its files
+                folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="campusgate-"))
             params, swaps = _place_files(Path(folder), params, inputs, outputs, uploads or {})
             argv = argv_of(command, params)
         except Exception as exc:
