@@ -137,7 +137,8 @@ def argv_of(command: click.Command, params: dict[str, Any]) -> list[str]:
 
 def file_params(command: click.Command) -> tuple[set[str], set[str]]:
     """(inputs, outputs): the command's parameters that name files."""
-    inputs, outputs = set(), set()
+    inputs: set[str] = set()
+    outputs: set[str] = set()
     for param in command.params:
         if param.name and isinstance(param.type, click.Path):
             (outputs if param.name in OUTPUT_PARAMS else inputs).add(param.name)

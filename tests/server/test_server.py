@@ -213,6 +213,11 @@ def test_typed_routes_give_the_spec_shapes(
     )
     assert refused.status_code == 403
     assert refused.json()["results"][0]["error"]["exit"] == 4
+    unknown = client.post(
+        "/api/v1/advance", json={"trigger": "frobnicate", "item_ids": [item_id]}, headers=auth
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["results"][0]["error"]["code"] == "unknown_trigger"
     done = client.post(
         "/api/v1/advance",
         json={"trigger": "review", "item_ids": [item_id]},
