@@ -21,7 +21,7 @@ from campusgate.models import Database, Token, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
-from campusgate.workflow.scope import Actor, load_actor
+from campusgate.workflow.scope import load_actor
 from campusgate.workflow.tx import writing
 
 PREFIX = "cg_"
@@ -165,25 +165,27 @@ def list_tokens(db: Database, actor: str) -> list[dict[str, Any]]:
         return [describe(row) for row in session.scalars(select(Token).order_by(Token.id))]
 
 
-def authenticate(db: Database, token: str | None) -> Actor:
-    """The user a token stands for; anything but a live token of an existing user is
+def authenticate(db: Database, token: str | None) -> str:
+    """The login a token stands for; anything but a live token of an existing user is
     ``PermissionDenied`` (exit 4), and says no more than that."""
     parts = _split(token or "")
     if parts is None:
         raise PermissionDenied("token_invalid" if token else "token_missing")
     ident, secret = parts
+    query = (
+        select(Token.secret_hash, Token.expires_at, Token.revoked_at, User.login)
+        .outerjoin(User, (User.id == Token.user_id) & (User.login == Token.login))
+        .where(Token.id == ident)
+    )
     with db.read() as session:
-        row = session.get(Token, ident)
-        stored = row.secret_hash if row is not None else _digest("")
-        matches = hmac.compare_digest(_digest(secret), stored)
-        if row is None or not matches or row.revoked_at is not None:
-            raise PermissionDenied("token_invalid")
-        if row.expires_at <= now_utc():
-            raise PermissionDenied("token_invalid")
-        user = session.get(User, row.user_id)
-        if user is None or user.login != row.login:
-            raise PermissionDenied("token_invalid")
-        return Actor.of(user)
+        row = session.execute(query).one_or_none()
+    stored = row.secret_hash if row is not None else _digest("")
+    matches = hmac.compare_digest(_digest(secret), stored)
+    if row is None or not matches or row.revoked_at is not None or row.login is None:
+        raise PermissionDenied("token_invalid")
+    if row.expires_at <= now_utc():
+        raise PermissionDenied("token_invalid")
+    return str(row.login)
 
 
 def whoami(db: Database, login: str) -> dict[str, Any]:

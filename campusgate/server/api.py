@@ -175,6 +175,41 @@ class _TooLarge(Exception):
     pass
 
 
+class RequestLog:
+    """One log line per request: method, path, status, the acting user, the time taken.
+    Never a header, a query or a body (tokens, passwords and contacts travel there)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        state = scope.setdefault("state", {})
+        state["login"] = "-"
+        status = 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            log.info(
+                "%s %s %s user=%s %.1fms",
+                scope["method"],
+                scope["path"],
+                status,
+                state.get("login", "-"),
+                (time.perf_counter() - started) * 1000,
+            )
+
+
 async def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
     """The request's bearer token; ``acting`` checks it in the route's own thread."""
     scheme, _, token = (authorization or "").partition(" ")
@@ -188,9 +223,9 @@ def acting(request: Request, token: str | None) -> str:
     """The login a live token stands for (else 401, nothing done)."""
     from campusgate.workflow import tokens
 
-    actor = tokens.authenticate(request.app.state.db, token)
-    request.state.login = actor.login
-    return actor.login
+    login = tokens.authenticate(request.app.state.db, token)
+    request.state.login = login
+    return login
 
 
 def create_app(
@@ -220,21 +255,7 @@ def create_app(
     )
     api.state.db, api.state.settings = db, settings
 
-    @api.middleware("http")
-    async def log_request(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        request.state.login = "-"
-        response = await call_next(request)
-        log.info(
-            "%s %s %s user=%s %.1fms",
-            request.method,
-            request.url.path,
-            response.status_code,
-            request.state.login,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
-
+    api.add_middleware(RequestLog)
     api.add_middleware(BodyLimit, limit=max_body)
 
     @api.exception_handler(CampusgateError)
