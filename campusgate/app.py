@@ -41,7 +41,13 @@ class App:
         self._config = config
         self._today_option = today
         self._today_source = today_source
+        #: ``--as`` (or ``CAMPUSGATE_USER``) was given: refused in remote mode
+        self.login_given = bool(login or os.environ.get("CAMPUSGATE_USER"))
         self.login = login or os.environ.get("CAMPUSGATE_USER") or getpass.getuser()
+        #: set by the server, which runs commands itself: never forwarded again
+        self.serving = False
+        #: the error object of the last refusal (the server answers with it)
+        self.last_error: dict[str, Any] | None = None
         self.lang = lang
         self.debug = debug
         self.as_json = False
@@ -152,8 +158,14 @@ def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Calla
             app = ctx.ensure_object(App)
             app.as_json = as_json
             try:
-                app.today = app.resolve_today()
-                code = _run(func, app, app.today, *args, **kw)
+                server = None if app.serving else remote_server(ctx, app)
+                if server is not None:
+                    from campusgate.remote import forward
+
+                    code = forward(ctx, app, server)
+                else:
+                    app.today = app.resolve_today()
+                    code = _run(func, app, app.today, *args, **kw)
             except click.ClickException:
                 raise
             except Exception as exc:  # every error leaves as an exit code
@@ -162,6 +174,7 @@ def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Calla
 
                     traceback.print_exc()
                 exit_code, err_code, message = translate(exc, app)
+                app.last_error = {"code": err_code, "message": message, "exit": exit_code}
                 if as_json:
                     click.echo(error_payload(err_code, message, exit_code))
                 else:
@@ -172,6 +185,20 @@ def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Calla
         return group.command(name, **kwargs)(wrapper)
 
     return decorate
+
+
+def remote_server(ctx: click.Context, app: App) -> Any:
+    """The server this command goes to (remote mode), or None: it runs here."""
+    from campusgate.server.protocol import LOCAL_ONLY
+
+    top = ctx
+    while top.parent is not None and top.parent.parent is not None:
+        top = top.parent
+    if top.info_name in LOCAL_ONLY:
+        return None
+    from campusgate.remote import configured
+
+    return configured(app)
 
 
 def _run(func: Callable[..., Any], app: App, drill: date | None, *args: Any, **kw: Any) -> Any:

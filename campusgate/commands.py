@@ -743,5 +743,8 @@ def workflow_diagram(app: App, kind: str | None, fmt: str, output: str | None) -
     )
 
 
-import campusgate.publication_commands  # noqa: E402,F401  (whitelist, check, entry, import, ledger, stats)
-from campusgate import jobs_commands  # noqa: E402,F401  (jobs, scheduler, outbox)
+from campusgate import (  # noqa: E402
+    jobs_commands,  # noqa: F401  (jobs, scheduler, outbox)
+    publication_commands,  # noqa: F401  (whitelist, check, entry, import, ledger, stats)
+    server_commands,  # noqa: F401  (serve, token, login, logout, whoami)
+)

@@ -7,6 +7,7 @@ from campusgate.models.gate import Entry
 from campusgate.models.items import Evaluation, Item, ItemEvent
 from campusgate.models.jobs import JobLock, JobRun, OutboxMessage
 from campusgate.models.org import Department, Jurisdiction, Quota, School, User, UserRole
+from campusgate.models.tokens import Token
 
 __all__ = [
     "Base",
@@ -24,6 +25,7 @@ __all__ = [
     "OutboxMessage",
     "Quota",
     "School",
+    "Token",
     "UTCDateTime",
     "Unavailable",
     "User",

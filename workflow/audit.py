@@ -761,3 +761,6 @@ def org_event_view(event: OrgEvent) -> dict[str, Any]:
         "before": event.before,
         "after": event.after,
     }
+
+
+from campusgate.workflow import tokens as _tokens  # noqa: E402,F401  (registers the token entity)

@@ -135,12 +135,19 @@ def _subject(session: Session, school: str, item_id: int | str) -> tuple[School,
 
 
 def check(
-    db: Database, login: str, *, school: str, item_id: int | str, day: str | date | None = None
+    db: Database,
+    login: str | None,
+    *,
+    school: str,
+    item_id: int | str,
+    day: str | date | None = None,
 ) -> Verdict:
-    """May the item enter the school on ``day`` (default today)? Anyone known may ask."""
+    """May the item enter the school on ``day`` (default today)? Anyone known may ask, and
+    the public (``login=None``) at the server's public gate."""
     when = validate.parse_date(day) or clock_today()
     with db.read() as session:
-        load_actor(session, login)
+        if login is not None:
+            load_actor(session, login)
         found_school, item = _subject(session, school, item_id)
         return decide(session, found_school, item, when, Tree.load(session))
 

@@ -872,3 +872,59 @@ MESSAGES |= {
         "against it later:\n\n{line}\n",
     ),
 }
+
+# the server, personal tokens and the CLI as the server's client (SPEC §11)
+MESSAGES |= {
+    "no_token": ("未找到令牌：{id}", "no such token: {id}"),
+    "token_invalid": (
+        "令牌无效、已过期或已撤销，请向管理员申请新令牌后运行 campusgate login",
+        "the token is unknown, expired or revoked: ask an admin for a new one and run campusgate login",
+    ),
+    "token_missing": (
+        "缺少令牌：请运行 campusgate login 或设置 CAMPUSGATE_TOKEN",
+        "no token: run campusgate login or set CAMPUSGATE_TOKEN",
+    ),
+    "token_issued": (
+        "令牌 {id}（{login}，有效期至 {expires}）只显示这一次，请妥善保存：\n{token}",
+        "token {id} ({login}, valid until {expires}) is shown only this once; keep it safe:\n{token}",
+    ),
+    "token_revoked": ("令牌 {id} 已撤销", "token {id} revoked"),
+    "token_empty": ("未输入令牌", "no token given"),
+    "as_remote": (
+        "连接服务器时身份由个人令牌决定，不能使用 --as / CAMPUSGATE_USER",
+        "with a server the personal token decides who acts: --as / CAMPUSGATE_USER is refused",
+    ),
+    "local_only": (
+        "命令 {command} 只能在数据库所在主机上本地运行，不能通过服务器运行",
+        "the command {command} runs only locally, on the database host, never through the server",
+    ),
+    "server_unreachable": (
+        "无法连接服务器 {url}：{detail}",
+        "cannot reach the server {url}: {detail}",
+    ),
+    "server_bad_answer": (
+        "服务器 {url} 的应答无法识别（HTTP {status}）",
+        "the server {url} gave an answer that cannot be read (HTTP {status})",
+    ),
+    "server_url_invalid": (
+        "服务器地址必须以 http:// 或 https:// 开头：{url}",
+        "the server address must start with http:// or https://: {url}",
+    ),
+    "logged_in": ("已登录 {url}，身份 {login}", "logged in to {url} as {login}"),
+    "logged_out": ("已退出 {url}", "logged out of {url}"),
+    "not_logged_in": ("尚未登录任何服务器", "not logged in to any server"),
+    "request_invalid": ("请求无效：{detail}", "invalid request: {detail}"),
+    "request_too_large": (
+        "请求过大（上限 {limit} 字节）",
+        "the request is too large (limit {limit} bytes)",
+    ),
+    "not_published": (
+        "{jurisdiction}{year} 年度白名单尚未公布",
+        "the whitelist of {jurisdiction} for {year} is not published",
+    ),
+    "route_not_found": ("没有这个地址：{path}", "no such address: {path}"),
+    "listen_invalid": (
+        "监听地址须为 HOST:PORT：{value}",
+        "the listen address must be HOST:PORT: {value}",
+    ),
+}

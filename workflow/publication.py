@@ -350,14 +350,15 @@ def write(
 
 def show(
     db: Database,
-    login: str,
+    login: str | None,
     *,
     year: int | str,
     jurisdiction: str | None = None,
     school: str | None = None,
 ) -> dict[str, Any]:
     """The published whitelist of a jurisdiction, or every level's list covering a school
-    (each item with its level). The published list is public: any known user reads it."""
+    (each item with its level). The published list is public: any known user reads it, and
+    the public (``login=None``) through the server's public pages."""
     from campusgate.workflow import validate
     from campusgate.workflow.errors import NotFound
     from campusgate.workflow.intake import find_school
@@ -367,7 +368,8 @@ def show(
     if jurisdiction is not None and school is not None:
         raise InvalidInput("school_or_jurisdiction")
     with db.read() as session:
-        load_actor(session, login)
+        if login is not None:
+            load_actor(session, login)
         tree = Tree.load(session)
         if school is not None:
             found = find_school(session, validate.text("school", school, required=True) or "")

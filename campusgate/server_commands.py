@@ -1,0 +1,158 @@
+"""Commands of the shared deployment (SPEC §11): ``serve``, ``token``, ``login``, ``logout``,
+``whoami``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from campusgate.app import App, cli, command, emit
+
+
+@command(cli, "serve")
+@click.option("--listen", metavar="HOST:PORT", help="Address to listen on ([server] listen).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option("--certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate.")
+@click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), help="TLS key.")
+def serve(
+    app: App, listen: str | None, workers: int, certfile: str | None, keyfile: str | None
+) -> None:
+    """Serve the HTTP API over the configured database (stateless; stop with SIGTERM).
+
+    \b
+    Example:
+        campusgate --db postgresql://campusgate@db/campusgate serve --listen 0.0.0.0:8470
+    """
+    import logging
+
+    import uvicorn
+
+    from campusgate.workflow.errors import InvalidInput
+
+    address = listen or app.settings.server.listen
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InvalidInput("listen_invalid", value=address)
+    if bool(certfile) != bool(keyfile):
+        raise click.UsageError("--certfile and --keyfile go together")
+    app.db.dispose()  # reachable and migrated; each worker opens its own
+    if app._db_option:
+        os.environ["CAMPUSGATE_DB"] = app._db_option
+    if app._config:
+        os.environ["CAMPUSGATE_CONFIG"] = app._config
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    uvicorn.run(
+        "campusgate.server.api:from_environment",
+        factory=True,
+        host=host.strip("[]"),
+        port=int(port),
+        workers=workers,
+        ssl_certfile=certfile,
+        ssl_keyfile=keyfile,
+        access_log=False,
+        timeout_graceful_shutdown=30,
+    )
+
+
+@cli.group()
+def token() -> None:
+    """Personal tokens for the server (admin)."""
+
+
+@command(token, "issue")
+@click.argument("login")
+@click.option("--expires-days", default="180", show_default=True, help="Days until it expires.")
+@click.option("--note", help="What the token is for.")
+def token_issue(app: App, login: str, expires_days: str, note: str | None) -> None:
+    """Issue a personal token for LOGIN; it is shown only this once.
+
+    \b
+    Example:
+        campusgate --as admin token issue zhang.wei --note 教育局办公室电脑
+    """
+    from campusgate.workflow import tokens
+
+    issued = tokens.issue(app.db, app.login, login, expires_days=expires_days, note=note)
+    data = issued.as_dict()
+    emit(app, data, app.t("token_issued", **data))
+
+
+@command(token, "list")
+def token_list(app: App) -> None:
+    """List tokens: who holds them, until when, whether revoked (never the secrets)."""
+    from campusgate.workflow import tokens
+
+    rows = tokens.list_tokens(app.db, app.login)
+
+    def human(found: list[dict[str, Any]]) -> None:
+        for r in found:
+            state = f"revoked {r['revoked']}" if r["revoked"] else f"expires {r['expires']}"
+            click.echo(f"{r['id']}\t{r['login']}\t{state}\t{r['note'] or ''}")
+
+    emit(app, rows, human)
+
+
+@command(token, "revoke")
+@click.argument("token_id")
+def token_revoke(app: App, token_id: str) -> None:
+    """Revoke a token: it no longer opens the server."""
+    from campusgate.workflow import tokens
+
+    row = tokens.revoke(app.db, app.login, token_id)
+    emit(app, row, app.t("token_revoked", id=row["id"]))
+
+
+@command(cli, "whoami")
+def whoami(app: App) -> None:
+    """Who is acting: the token's user with a server, else --as."""
+    from campusgate.workflow import tokens
+
+    data = tokens.whoami(app.db, app.login)
+    roles = ", ".join(data["roles"])
+    emit(app, data, f"{data['login']} ({data['name']}): {roles} @ {data['jurisdiction']}")
+
+
+@command(cli, "login")
+@click.option("--server", "url", required=True, help="The server's address (https://…).")
+def login(app: App, url: str) -> None:
+    """Check a personal token with the server and keep both for later commands.
+
+    The token is read from a prompt, or from stdin when it is not a terminal.
+
+    \b
+    Example:
+        campusgate login --server https://campusgate.jyj.example.gov.cn
+    """
+    from campusgate import remote
+    from campusgate.server import protocol
+    from campusgate.workflow.errors import InvalidInput
+
+    if app.login_given:
+        raise InvalidInput("as_remote")
+    url = remote.normalise(url)
+    if sys.stdin.isatty():
+        secret = click.prompt("token", hide_input=True, err=True)
+    else:
+        secret = sys.stdin.readline()
+    secret = secret.strip()
+    if not secret:
+        raise InvalidInput("token_empty")
+    server = remote.Server(url, secret)
+    status, data = remote.request(server, "GET", protocol.WHOAMI_PATH, app.lang)
+    if status != 200:
+        raise remote.refusal(status, data, server)
+    remote.store(url, secret)
+    emit(app, data, app.t("logged_in", url=url, login=data.get("login")))
+
+
+@command(cli, "logout")
+def logout(app: App) -> None:
+    """Forget the stored server and token."""
+    from campusgate import remote
+
+    url = remote.forget()
+    data: dict[str, Any] = {"url": url}
+    emit(app, data, app.t("logged_out", url=url) if url else app.t("not_logged_in"))

@@ -1,0 +1,264 @@
+"""The server in-process: identity from the token only, login and logout, hostile requests
+answered with SPEC §7's error object (never a 500), logs without secrets, the public face,
+the typed routes and the OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from campusgate import remote
+from campusgate.cli import cli
+from campusgate.models import Database
+from campusgate.server import protocol
+from tests.org import CITY, apply, snapshot
+from tests.publication.helpers import YEAR, published, quotas
+
+
+def invoke(argv: list[str], env: dict[str, str | None], stdin: str | None = None) -> Any:
+    return CliRunner().invoke(cli, argv, env=env, input=stdin, catch_exceptions=False)
+
+
+def test_exit_codes_and_statuses_map_one_to_one() -> None:
+    assert sorted(protocol.EXIT_STATUS) == [0, 1, 2, 3, 4, 5, 6]
+    assert len(set(protocol.EXIT_STATUS.values())) == len(protocol.EXIT_STATUS)
+    for code, status in protocol.EXIT_STATUS.items():
+        assert protocol.exit_of(status) == code
+
+
+def test_as_is_refused_in_remote_mode(
+    db: Database, in_process: str, issued: dict[str, str]
+) -> None:
+    env = {"CAMPUSGATE_SERVER": in_process, "CAMPUSGATE_TOKEN": issued["li.na"]}
+    before = snapshot(db)
+    result = invoke(["--as", "admin", "org", "show", "--json"], env)
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["error"]["code"] == "as_remote"
+    result = invoke(["item", "list"], {**env, "CAMPUSGATE_USER": "admin"})
+    assert result.exit_code == 2 and "--as" in result.stderr
+    assert snapshot(db) == before
+
+
+def test_login_checks_the_token_and_keeps_it_readable_only_by_its_owner(
+    db: Database, in_process: str, issued: dict[str, str], own_config_folder: Path
+) -> None:
+    result = invoke(["login", "--server", in_process + "/", "--json"], {}, issued["wang.fang"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["login"] == "wang.fang"
+    stored = remote.credentials_path()
+    assert stored.is_relative_to(own_config_folder)
+    assert stat.S_IMODE(os.stat(stored).st_mode) == 0o600
+    assert json.loads(stored.read_text()) == {"url": in_process, "token": issued["wang.fang"]}
+    whoami = invoke(["whoami", "--json"], {})
+    assert json.loads(whoami.stdout)["login"] == "wang.fang"
+    result = invoke(["logout"], {})
+    assert result.exit_code == 0 and not stored.exists()
+
+
+def test_login_with_a_dead_token_stores_nothing(db: Database, in_process: str) -> None:
+    result = invoke(["login", "--server", in_process], {}, "cg_1_nonsense\n")
+    assert result.exit_code == 4
+    assert not remote.credentials_path().exists()
+    result = invoke(["login", "--server", "ftp://x"], {}, "cg_1_x\n")
+    assert result.exit_code == 2
+
+
+def test_an_unreachable_server_says_so(db: Database) -> None:
+    env = {"CAMPUSGATE_SERVER": "http://127.0.0.1:9", "CAMPUSGATE_TOKEN": "cg_1_x"}
+    result = invoke(["--lang", "en", "item", "list"], env)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: cannot reach the server http://127.0.0.1:9")
+    assert result.stderr.count("\n") == 1
+
+
+def test_local_only_commands_stay_local(db: Database, in_process: str) -> None:
+    env = {"CAMPUSGATE_SERVER": in_process, "CAMPUSGATE_TOKEN": "cg_1_x"}
+    result = invoke(["--db", db.url, "db", "current", "--json"], env)
+    assert result.exit_code == 0, result.stderr
+
+
+def _run_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"command": ["item", "list"], "params": {"as_json": True}}
+    body.update(overrides)
+    return body
+
+
+HOSTILE: list[tuple[str, dict[str, Any], int]] = [
+    ("not json", {"content": b"{not json"}, 400),
+    ("a list", {"json": [1, 2]}, 400),
+    ("unknown key", {"json": _run_body(sneaky=1)}, 400),
+    ("wrong type", {"json": _run_body(command="item list")}, 400),
+    ("wrong type in params", {"json": _run_body(params={"as_json": True, "kind": {"a": 1}})}, 400),
+    ("unknown parameter", {"json": _run_body(params={"as_json": True, "evil": "x"})}, 400),
+    ("unknown command", {"json": _run_body(command=["rm", "-rf"])}, 400),
+    ("a group", {"json": _run_body(command=["item"])}, 400),
+    ("local only", {"json": _run_body(command=["db", "downgrade"])}, 400),
+    ("demo", {"json": _run_body(command=["demo"])}, 400),
+    ("bad language", {"json": _run_body(lang="fr")}, 400),
+    ("bad base64", {"json": _run_body(files={"path": {"name": "a", "content": "%%%"}})}, 400),
+    ("file for no parameter", {"json": _run_body(files={"x": {"name": "a", "content": ""}})}, 400),
+    ("too large", {"content": b"x" * (protocol.MAX_BODY + 1)}, 413),
+    ("wrong method", {"method": "GET"}, 405),
+    ("no such route", {"url": "/api/v1/nothing"}, 404),
+]
+
+
+@pytest.mark.parametrize(("case", "request_kw", "status"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_requests_get_the_error_object(
+    db: Database,
+    client: TestClient,
+    issued: dict[str, str],
+    case: str,
+    request_kw: dict[str, Any],
+    status: int,
+) -> None:
+    kw = dict(request_kw)
+    method = kw.pop("method", "POST")
+    url = kw.pop("url", protocol.RUN_PATH)
+    headers = {"Authorization": f"Bearer {issued['admin']}", "Content-Type": "application/json"}
+    before = snapshot(db)
+    answer = client.request(method, url, headers=headers, **kw)
+    assert answer.status_code == status, answer.text
+    body = answer.json()
+    error = body["error"]
+    assert set(error) == {"code", "message", "exit"}
+    assert error["exit"] == protocol.exit_of(status)
+    assert "Traceback" not in answer.text
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer", "Basic YWRtaW46YWRtaW4=", "Bearer cg_x_y", "Bearer " + "9" * 5000],
+)
+def test_no_live_token_is_401(client: TestClient, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    answer = client.post(protocol.RUN_PATH, json=_run_body(), headers=headers)
+    assert answer.status_code == 401
+    assert answer.json()["error"]["exit"] == 4
+    assert answer.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_logs_name_the_user_and_status_but_no_secret(
+    db: Database,
+    client: TestClient,
+    issued: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    reporter = "举报人 13800000000"
+    token = issued["wang.fang"]
+    params = {
+        "as_json": True,
+        "jurisdiction": CITY,
+        "source": "hotline",
+        "aspect": "inspections",
+        "summary": "摘要",
+        "reporter": reporter,
+    }
+    with caplog.at_level(logging.INFO, logger="campusgate.server"):
+        answer = client.post(
+            protocol.RUN_PATH,
+            json={"command": ["clue", "add"], "params": params},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        client.post(protocol.RUN_PATH, json=_run_body(), headers={"Authorization": "Bearer x"})
+    assert answer.status_code == 200, answer.text
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("user=wang.fang" in line and " 200 " in line for line in lines), lines
+    assert any(" 401 " in line and "user=-" in line for line in lines), lines
+    secret = token.split("_", 2)[2]
+    for line in lines:
+        assert secret not in line and "13800000000" not in line
+
+
+def test_uploads_and_downloads(
+    db: Database, in_process: str, issued: dict[str, str], tmp_path: Path
+) -> None:
+    env = {"CAMPUSGATE_SERVER": in_process, "CAMPUSGATE_TOKEN": issued["admin"]}
+    out = tmp_path / "diagram.mmd"
+    result = invoke(["workflow", "diagram", "--output", str(out)], env)
+    assert result.exit_code == 0, result.stderr
+    assert "stateDiagram" in out.read_text(encoding="utf-8")
+    org_file = tmp_path / "org.toml"
+    org_file.write_text('[[school]]\nname = "新学校"\njurisdiction = "浚县"\n', encoding="utf-8")
+    result = invoke(["org", "load", str(org_file), "--json"], env)
+    assert result.exit_code == 0, result.stdout
+    missing = tmp_path / "missing.toml"
+    local = invoke(["--db", db.url, "--as", "admin", "org", "load", str(missing)], {})
+    through = invoke(["org", "load", str(missing)], env)
+    assert (through.exit_code, through.stderr) == (local.exit_code, local.stderr)
+
+
+def test_typed_routes_give_the_spec_shapes(
+    db: Database, client: TestClient, issued: dict[str, str]
+) -> None:
+    item_id = apply(db)
+    auth = {"Authorization": f"Bearer {issued['li.na']}"}
+    shown = client.get(f"/api/v1/items/{item_id}", headers=auth)
+    assert shown.status_code == 200
+    assert shown.json()["id"] == item_id and shown.json()["state"] == "submitted"
+    assert "revoke" in shown.json()["actions"]
+    listed = client.get("/api/v1/items", headers=auth)
+    assert [i["id"] for i in listed.json()] == [item_id]
+    assert client.get("/api/v1/items/999", headers=auth).status_code == 404
+    refused = client.post(
+        "/api/v1/advance", json={"trigger": "file", "item_ids": [item_id]}, headers=auth
+    )
+    assert refused.status_code == 403
+    assert refused.json()["results"][0]["error"]["exit"] == 4
+    unknown = client.post(
+        "/api/v1/advance", json={"trigger": "frobnicate", "item_ids": [item_id]}, headers=auth
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["results"][0]["error"]["code"] == "unknown_trigger"
+    done = client.post(
+        "/api/v1/advance",
+        json={"trigger": "review", "item_ids": [item_id]},
+        headers={"Authorization": f"Bearer {issued['wang.fang']}"},
+    )
+    assert done.status_code == 200, done.text
+    assert done.json() == {
+        "results": [{"id": item_id, "ok": True, "state": "reviewed", "error": None}]
+    }
+
+
+def test_the_public_face_needs_no_token(db: Database, client: TestClient) -> None:
+    quotas(db)
+    item_id = published(db, title="防溺水安全教育进校园")
+    page = client.get(f"/public/whitelists/{CITY}/{YEAR}.html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert f"{CITY}{YEAR}年度社会事务进校园白名单" in page.text
+    assert "防溺水安全教育进校园" in page.text
+    data = client.get(f"/public/whitelists/{CITY}/{YEAR}.json").json()
+    assert [row["事项名称"] for row in data["items"]] == ["防溺水安全教育进校园"]
+    assert client.get("/public/whitelists/nowhere/2027.json").json()["error"]["exit"] == 3
+    assert client.get(f"/public/whitelists/{CITY}/2027.json").json()["error"]["exit"] == 3
+    assert client.get(f"/public/whitelists/{CITY}/20x7.json").status_code == 400
+    # the school gate: an answer, not an error, for whoever stands at it
+    gate = f"/public/check?school=淇滨区实验小学&item={item_id}"
+    allowed = client.get(f"{gate}&date={YEAR}-05-01").json()
+    assert (allowed["allowed"], allowed["reason"]) == (True, None)
+    later = client.get(f"{gate}&date={YEAR + 1}-05-01").json()
+    assert (later["allowed"], later["reason"]) == (False, "wrong_year")
+    assert client.get(f"{gate}&date=2026-02-30").status_code == 400
+    assert client.get("/public/check?school=无此学校&item=1").json()["error"]["exit"] == 3
+
+
+def test_the_openapi_document_describes_the_routes(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        protocol.RUN_PATH,
+        protocol.WHOAMI_PATH,
+        "/api/v1/items/{item_id}",
+        "/api/v1/advance",
+    ):
+        assert path in paths
+    assert client.get("/docs").status_code == 200
