@@ -12,9 +12,10 @@ import functools
 import getpass
 import json
 import os
+import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -146,6 +147,14 @@ def translate(exc: BaseException, app: App | None) -> tuple[int, str, str]:
     return EXIT_INTERNAL, "internal", err.message(lang)
 
 
+def reader_went_away() -> NoReturn:
+    """Whoever read stdout left early (``| head``): stop quietly, as other tools do (click
+    itself would exit 1)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail again
+    sys.exit(0)
+
+
 def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Callable[..., Any]:
     """A command with ``--json`` whose errors become exit codes and one clear line; it runs
     as of the drill date when one is asked for and allowed."""
@@ -166,8 +175,11 @@ def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Calla
                 else:
                     app.today = app.resolve_today()
                     code = _run(func, app, app.today, *args, **kw)
+                sys.stdout.flush()  # a reader that left shows here, not in click's own exit
             except click.ClickException:
                 raise
+            except BrokenPipeError:
+                reader_went_away()
             except Exception as exc:  # every error leaves as an exit code
                 if app.debug:
                     import traceback

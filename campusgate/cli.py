@@ -8,7 +8,14 @@ import sys
 import click
 
 from campusgate import commands  # noqa: F401  (registers the commands on ``cli``)
-from campusgate.app import EXIT_INTERNAL, EXIT_USAGE, cli, error_line, error_payload
+from campusgate.app import (
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    cli,
+    error_line,
+    error_payload,
+    reader_went_away,
+)
 
 __all__ = ["cli", "main"]
 
@@ -41,7 +48,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_USAGE)
     try:
         code = cli.main(args=args, prog_name="campusgate", standalone_mode=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_went_away()
     except click.exceptions.Exit as exc:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            reader_went_away()
         sys.exit(exc.exit_code)
     except click.Abort:
         sys.exit(EXIT_INTERNAL)

@@ -51,7 +51,7 @@ def whitelist_show(app: App, year: str, jurisdiction: str | None, school: str | 
 @click.option("--year", required=True)
 @click.option("--jurisdiction", required=True)
 @click.option("--format", "fmt", required=True, help=one_of(WHITELIST_FORMATS))
-@click.option("--output", required=True, help="The file to write.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 def whitelist_export(app: App, year: str, jurisdiction: str, fmt: str, output: str) -> None:
     """Write a published whitelist as a postable HTML page, CSV, XLSX or JSON.
 
@@ -173,7 +173,7 @@ def ledger() -> None:
 @click.option("--jurisdiction", required=True)
 @click.option("--year")
 @click.option("--format", "fmt", required=True, help=one_of(LEDGER_FORMATS))
-@click.option("--output", required=True, help="The file to write.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 def ledger_export(app: App, jurisdiction: str, year: str | None, fmt: str, output: str) -> None:
     """Write the ledger as XLSX or CSV; the reporter's contact is never in it.
 

@@ -11,8 +11,14 @@ from rich.tree import Tree as RichTree
 from campusgate.workflow.messages import heading, label, render
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A reader that left (``| head``) is the command's to handle (rich exits 1)."""
+        raise BrokenPipeError
+
+
 def console() -> Console:
-    return Console(highlight=False, width=None if Console().is_terminal else 160)
+    return _Console(highlight=False, width=None if Console().is_terminal else 160)
 
 
 def items_table(items: list[dict[str, Any]], lang: str, title: str | None = None) -> None:

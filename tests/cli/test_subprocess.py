@@ -173,3 +173,20 @@ def test_exit_codes_reach_the_process(db: Database) -> None:
     assert proc.returncode == 0
     assert proc.stderr == ""
     assert proc.stdout == "3\n"
+
+
+@pytest.mark.parametrize("argv", [["item", "list"], ["item", "list", "--json"], ["org", "show"]])
+def test_a_reader_that_leaves_early_ends_the_command_quietly(db: Database, argv: list[str]) -> None:
+    """``campusgate … | head -1``: the pipe closes before the command writes; it stops with
+    exit 0 and says nothing, as other tools do."""
+    for n in range(5):
+        apply(db, title=f"安全教育进校园第{n}期")
+    proc = subprocess.Popen(
+        [str(SCRIPT), "--db", db.url, "--as", "admin", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    assert proc.wait(timeout=120) == 0
+    assert proc.stderr.read() == b""

@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -19,7 +20,7 @@ from campusgate import remote
 from campusgate.cli import cli
 from campusgate.models import Database
 from campusgate.server import protocol
-from tests.org import CITY, apply, snapshot
+from tests.org import CITY, apply, on_ledger, snapshot
 from tests.publication.helpers import YEAR, published, quotas
 
 
@@ -187,6 +188,15 @@ def test_uploads_and_downloads(
     result = invoke(["workflow", "diagram", "--output", str(out)], env)
     assert result.exit_code == 0, result.stderr
     assert "stateDiagram" in out.read_text(encoding="utf-8")
+    # exports land on the user's PC, under the name given, never on the server
+    on_ledger(db)
+    ledger = tmp_path / "台账.csv"
+    result = invoke(
+        ["ledger", "export", "--jurisdiction", CITY, "--format", "csv", "--output", str(ledger)],
+        env,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "问题线索" in ledger.read_text(encoding="utf-8-sig")
     org_file = tmp_path / "org.toml"
     org_file.write_text('[[school]]\nname = "新学校"\njurisdiction = "浚县"\n', encoding="utf-8")
     result = invoke(["org", "load", str(org_file), "--json"], env)
@@ -262,3 +272,26 @@ def test_the_openapi_document_describes_the_routes(client: TestClient) -> None:
     ):
         assert path in paths
     assert client.get("/docs").status_code == 200
+
+
+def test_every_file_a_command_writes_is_a_download_in_remote_mode() -> None:
+    """A file parameter that is not a ``click.Path`` would be written on the server instead
+    of the user's PC: every command's ``--output`` is one, so the client downloads it."""
+    from campusgate.server.runner import OUTPUT_PARAMS
+
+    def commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+        found = []
+        for name, command in group.commands.items():
+            if isinstance(command, click.Group):
+                found += commands(command, (*path, name))
+            else:
+                found.append((*path, name))
+        return found
+
+    for path in commands(cli):
+        command = cli
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        for param in command.params:
+            if param.name in OUTPUT_PARAMS:
+                assert isinstance(param.type, click.Path), (path, param.name)
