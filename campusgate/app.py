@@ -45,6 +45,9 @@ class App:
         #: ``--as`` (or ``CAMPUSGATE_USER``) was given: refused in remote mode
         self.login_given = bool(login or os.environ.get("CAMPUSGATE_USER"))
         self.login = login or os.environ.get("CAMPUSGATE_USER") or getpass.getuser()
+        #: who reads what is public (published whitelists, the gate): the login asked for,
+        #: else the public, not the OS user, who need not be a user of this system
+        self.reader: str | None = self.login if self.login_given else None
         #: set by the server, which runs commands itself: never forwarded again
         self.serving = False
         #: the error object of the last refusal (the server answers with it)

@@ -35,7 +35,7 @@ def whitelist_show(app: App, year: str, jurisdiction: str | None, school: str | 
     from campusgate.workflow import publication
 
     listing = publication.show(
-        app.db, app.login, year=year, jurisdiction=jurisdiction, school=school
+        app.db, app.reader, year=year, jurisdiction=jurisdiction, school=school
     )
     where = listing.get("jurisdiction") or listing.get("school") or ""
     emit(
@@ -65,7 +65,7 @@ def whitelist_export(app: App, year: str, jurisdiction: str, fmt: str, output: s
     publish = app.settings.publish
     done = publication.export(
         app.db,
-        app.login,
+        app.reader,
         year=year,
         jurisdiction=jurisdiction,
         fmt=fmt,
@@ -89,7 +89,7 @@ def check_cmd(app: App, school: str, item_id: str, day: str | None) -> int:
     """
     from campusgate.workflow import gate
 
-    verdict = gate.check(app.db, app.login, school=school, item_id=item_id, day=day)
+    verdict = gate.check(app.db, app.reader, school=school, item_id=item_id, day=day)
     params = {"item": verdict.item_id, "school": verdict.school, "date": verdict.day}
     if verdict.allowed:
         emit(app, verdict.view(), app.t("gate_allowed", **params))

@@ -393,7 +393,7 @@ def show(
 
 def export(
     db: Database,
-    login: str,
+    login: str | None,
     *,
     year: int | str,
     jurisdiction: str,

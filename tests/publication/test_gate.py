@@ -152,3 +152,27 @@ def test_the_per_school_cap_holds_under_parallel_entries(db: Database) -> None:
         assert distinct == 2
     with db.read() as session:
         assert audit.verify(session, []).ok
+
+
+def test_the_public_reads_the_list_and_asks_the_gate_without_a_login(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A school's gatekeeper need not be a user: without --as the published list and the gate
+    answer for the public; a login that is asked for must still exist."""
+    quotas(db)
+    item_id = published(db, title="防溺水安全教育进校园")
+    monkeypatch.delenv("CAMPUSGATE_USER", raising=False)
+    shown = ok_json(db, None, ["whitelist", "show", "--year", str(YEAR), "--school", SCHOOL])
+    assert [row["title"] for row in shown["items"]] == ["防溺水安全教育进校园"]
+    code, answer = check_as(db, None, item_id, f"{YEAR}-05-01")
+    assert (code, answer["allowed"]) == (0, True)
+    refused(db, "nobody", ["check", "--school", SCHOOL, "--item", str(item_id)], exit=3)
+    # recording an entry is staff work: the public may not
+    refused(db, None, record(item_id), exit=3)
+
+
+def check_as(db: Database, login: str | None, item_id: int, day: str) -> tuple[int, dict]:
+    result = run(
+        db, login, ["check", "--school", SCHOOL, "--item", str(item_id), "--date", day, "--json"]
+    )
+    return result.exit_code, json.loads(result.stdout)
