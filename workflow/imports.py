@@ -138,9 +138,11 @@ def _columns(
                 "import_unknown_column", path=str(path), column=cell, choices=choices
             )
     present = {field for field, _ in columns.values()}
-    for field in REQUIRED[id(headers)]:
-        if field not in present:
-            raise InvalidInput("import_missing_column", path=str(path), column=headers[field][0])
+    missing = [field for field in REQUIRED[id(headers)] if field not in present]
+    if missing:
+        # every missing column, by each of the names it may carry (the first Chinese one too)
+        named = "、".join(" / ".join(headers[field][:2]) for field in missing)
+        raise InvalidInput("import_missing_column", path=str(path), column=named)
     body = table[at + 1 :]
     if not body:
         raise InvalidInput("import_empty", path=str(path))
@@ -198,7 +200,7 @@ def _import(
     with writing(db) as session:
         actor = load_actor(session, login)
         if not {"admin", "reviewer"} & actor.roles:
-            raise PermissionDenied("not_permitted_import", actor=login, jurisdiction="—")
+            raise PermissionDenied("not_permitted_import_any", actor=login)
         tree = Tree.load(session)
         for row_no, row in body:
             try:

@@ -485,8 +485,8 @@ MESSAGES |= {
         "{path}: unknown column '{column}'; columns: {choices}",
     ),
     "import_missing_column": (
-        "文件 {path} 缺少列 “{column}”",
-        "{path} lacks the column '{column}'",
+        "文件 {path} 缺少必填列：{column}",
+        "{path} lacks the required columns: {column}",
     ),
     "import_bad_rows": (
         "文件 {path} 有 {count} 行有误，未导入任何数据：{rows}",
@@ -525,6 +525,10 @@ MESSAGES |= {
     "not_permitted_import": (
         "{actor} 无权导入 {jurisdiction} 的数据：须为管理员或该行政区的审核人",
         "{actor} may not import into {jurisdiction}: admins and its reviewers may",
+    ),
+    "not_permitted_import_any": (
+        "{actor} 无权导入：须为管理员或审核人",
+        "{actor} may not import: admins and reviewers may",
     ),
 }
 

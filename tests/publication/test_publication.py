@@ -229,9 +229,22 @@ def test_import_refusals(db: Database, tmp_path: Path) -> None:
     refused(db, "wang.fang", ["import", "applications", str(odd)], exit=2, contains=("colour",))
     missing = csv_file(tmp_path / "missing.csv", [["title", "department"], ["a", "b"]], "utf-8")
     refused(db, "wang.fang", ["import", "applications", str(missing)], exit=2, contains=("year",))
+    # a published list's own headers: every required column that is missing, named both ways
+    chinese = csv_file(
+        tmp_path / "chinese.csv", [["活动名称", "实施单位", "开展时间"], ["a", "b", "c"]], "utf-8"
+    )
+    refused(
+        db,
+        "wang.fang",
+        ["import", "applications", str(chinese)],
+        exit=2,
+        contains=("department / 申请部门", "year / 年度", "basis_kind / 准入类别", "开展依据"),
+    )
     refused(db, "wang.fang", ["import", "applications", str(tmp_path / "nope.csv")], exit=2)
     good = xlsx(tmp_path / "list.xlsx", PUBLISHED_LIST)
-    refused(db, "li.na", ["import", "applications", str(good)], exit=4)  # an applicant
+    # an applicant: told who may import, with no jurisdiction left blank
+    denied = refused(db, "li.na", ["import", "applications", str(good)], exit=4)
+    assert "须为管理员或审核人" in denied.stderr and "—" not in denied.stderr
     refused(db, "wu.min", ["import", "applications", str(good)], exit=4)  # another county
 
 
