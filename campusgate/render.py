@@ -40,7 +40,7 @@ def items_table(items: list[dict[str, Any]], lang: str, title: str | None = None
         table.add_row(
             str(item["id"]),
             label(item["kind"], lang),
-            label(item["state"], lang),
+            label(item["state"], lang, item["kind"]),
             str(item["year"]),
             item["jurisdiction"],
             text if len(text) <= 40 else text[:39] + "…",
@@ -99,7 +99,8 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
         if isinstance(value, list):
             shown = "；".join(str(v) for v in value)
         elif key in LABELLED:
-            shown = f"{label(value, lang)} ({value})" if label(value, lang) != value else value
+            word = label(value, lang, item["kind"])
+            shown = f"{word} ({value})" if word != value else value
         else:
             shown = str(value)
         table.add_row(heading(key, lang), shown)
@@ -113,7 +114,8 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
     actions = item.get("actions") or []
     table.add_row(
         heading("actions", lang),
-        ", ".join(f"{a}（{label(a, lang)}）" if lang == "zh" else a for a in actions) or "—",
+        ", ".join(f"{a}（{label(a, lang, item['kind'])}）" if lang == "zh" else a for a in actions)
+        or "—",
     )
     out.print(table)
     if item.get("history"):
@@ -131,10 +133,13 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
             note = e.get("reason") or ""
             if e.get("changes"):
                 note = (note + " " if note else "") + json_changes(e["changes"])
-            if e.get("as_of"):
+            if e.get("as_of") and e["as_of"] != at[:10]:  # acted for another date than its own
                 note = (note + " " if note else "") + render("as_of_note", lang, date=e["as_of"])
-            states = f"{label(e['from_state'], lang) or '—'} → {label(e['to_state'], lang)}"
-            history.add_row(str(e["seq"]), label(e["trigger"], lang), states, e["actor"], at, note)
+            kind = item["kind"]
+            moved = f"{label(e['from_state'], lang, kind) or '—'} → "
+            moved += label(e["to_state"], lang, kind)
+            trigger = label(e["trigger"], lang, kind)
+            history.add_row(str(e["seq"]), trigger, moved, e["actor"], at, note)
         out.print(history)
 
 
@@ -142,7 +147,8 @@ def json_changes(changes: dict[str, Any]) -> str:
     parts = []
     for key, value in changes.items():
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key}: {value[0]!s} → {value[1]!s}")
+            before, after = ("—" if v is None else v for v in value)
+            parts.append(f"{key}: {before!s} → {after!s}")
         else:
             parts.append(f"{key}: {value!s}")
     return "; ".join(parts)

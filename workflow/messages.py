@@ -619,6 +619,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "reviewed": ("已审核", "reviewed"),
     "filed": ("已备案", "filed"),
     "published": ("已发布", "published"),
+    # a rectification item's own words: on the ledger, rectified and closed (销号)
+    "rectification.filed": ("已上台账", "on the ledger"),
+    "rectification.published": ("已销号", "closed"),
+    "rectification.file": ("上台账", "put on the ledger"),
+    "rectification.publish": ("销号", "close"),
     "suspended": ("已暂停", "suspended"),
     "revoked": ("已撤销", "revoked"),
     # triggers
@@ -758,10 +763,12 @@ def render(code: str, lang: str = "zh", **params: Any) -> str:
     return template[_index(lang)].format(**shown)
 
 
-def label(key: str | None, lang: str = "zh") -> str:
+def label(key: str | None, lang: str = "zh", kind: str | None = None) -> str:
+    """A code's label in the reader's language; with ``kind``, that kind's own word where it
+    has one (a closed rectification item is 已销号, not 已发布)."""
     if key is None:
         return ""
-    pair = LABELS.get(key)
+    pair = (kind and LABELS.get(f"{kind}.{key}")) or LABELS.get(key)
     return pair[_index(lang)] if pair else key
 
 

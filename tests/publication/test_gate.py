@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 
+import pytest
 from sqlalchemy import func, select
 
 from campusgate.models import Database, Entry, OrgEvent
