@@ -19,11 +19,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from campusgate.domain import ASPECTS, BASIS_KINDS, SOURCES
 from campusgate.models import Database, Item
 from campusgate.workflow.errors import CampusgateError, InvalidInput, PermissionDenied
 from campusgate.workflow.intake import add_clue_in, application_fields, apply_in, clue_fields
-from campusgate.workflow.messages import LABELS, render
+from campusgate.workflow.messages import render
 from campusgate.workflow.scope import Actor, Tree, load_actor
 from campusgate.workflow.tx import writing
 
@@ -162,15 +161,8 @@ def _record(columns: dict[int, tuple[str, str]], row: list[str]) -> dict[str, An
         if field in LIST_FIELDS:
             record[field] = [part.strip() for part in _LIST_SPLIT.split(cell) if part.strip()]
         else:
-            record[field] = _CODES.get(cell, cell) if field in CODED else (cell or None)
+            record[field] = cell or None  # a code's label is accepted where the code is checked
     return record
-
-
-#: Fields whose values are codes; a sheet may write the code's Chinese label instead.
-CODED = frozenset({"basis_kind", "source", "aspect"})
-_CODES = {
-    zh: code for code, (zh, _) in LABELS.items() if code in (*BASIS_KINDS, *SOURCES, *ASPECTS)
-}
 
 
 @dataclass(frozen=True)

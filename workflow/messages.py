@@ -778,6 +778,31 @@ def heading(key: str, lang: str = "zh") -> str:
 
 
 @dataclass(frozen=True)
+class Choices:
+    """A message parameter listing the codes a value may take; in Chinese each with its
+    label, which is accepted in its place (``hotline（举报热线）``)."""
+
+    codes: tuple[str, ...]
+
+    def message(self, lang: str = "zh") -> str:
+        if lang == "en":
+            return ", ".join(self.codes)
+        return "、".join(
+            f"{code}（{label(code, lang)}）" if label(code, lang) != code else code
+            for code in self.codes
+        )
+
+
+def code_of(value: str, codes: tuple[str, ...]) -> str | None:
+    """The code among ``codes`` whose Chinese or English label reads ``value``."""
+    for code in codes:
+        pair = LABELS.get(code)
+        if pair and value in pair:
+            return code
+    return None
+
+
+@dataclass(frozen=True)
 class Heading:
     """A message parameter shown as a heading in the reader's language."""
 

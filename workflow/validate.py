@@ -114,7 +114,15 @@ def choice(
     if not isinstance(value, str):
         raise InvalidInput("invalid_type", field=field, value=repr(value))
     if value not in choices:
-        raise InvalidInput("invalid_choice", field=field, value=value, choices=", ".join(choices))
+        from campusgate.workflow.messages import Choices, code_of
+
+        # the label a user reads (热线, 已提交 …) names the code too
+        found = code_of(value, tuple(choices))
+        if found is None:
+            raise InvalidInput(
+                "invalid_choice", field=field, value=value, choices=Choices(tuple(choices))
+            )
+        return found
     return value
 
 

@@ -537,8 +537,17 @@ def test_exit_2_unknown_basis_kind_and_other_bad_input(db: Database) -> None:
         "li.na",
         apply_argv(basis_kind="rumour"),
         exit=2,
-        stderr="错误：basis_kind 的取值 “rumour” 无效，可选：law, joint, unified, emergency\n",
+        stderr="错误：basis_kind 的取值 “rumour” 无效，可选：law（法律法规或党委政府文件明确规定）、"
+        "joint（部委联合教育部部署）、unified（党委政府统一部署的专项工作）、"
+        "emergency（特殊时期、紧急情况）\n",
     )
+    english = refused(
+        db, "li.na", ["--lang", "en", *apply_argv(basis_kind="rumour")], exit=2, lang="en"
+    )
+    assert english.stderr.endswith("choose from: law, joint, unified, emergency\n")
+    # the label a user reads names the code too
+    item = ok_json(db, "li.na", apply_argv(basis_kind="部委联合教育部部署"))
+    assert item["basis_kind"] == "joint"
     refused(
         db,
         "li.na",
