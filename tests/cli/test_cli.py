@@ -537,8 +537,8 @@ def test_exit_2_unknown_basis_kind_and_other_bad_input(db: Database) -> None:
         "li.na",
         apply_argv(basis_kind="rumour"),
         exit=2,
-        stderr="错误：basis_kind 的取值 “rumour” 无效，可选：law（法律法规或党委政府文件明确规定）、"
-        "joint（部委联合教育部部署）、unified（党委政府统一部署的专项工作）、"
+        stderr="错误：basis_kind 的取值 “rumour” 无效，可选："
+        "law（法律法规或党委政府文件明确规定）、joint（部委联合教育部部署）、unified（党委政府统一部署的专项工作）、"
         "emergency（特殊时期、紧急情况）\n",
     )
     english = refused(
