@@ -41,14 +41,20 @@ def jobs_run(app: App, name: str, day: str | None, dry_run: bool) -> None:
 
 
 def _print_summary(app: App, summary: dict[str, Any]) -> None:
-    shown = {k: v for k, v in summary.items() if k not in ("job", "date")}
-    text = ", ".join(f"{k}={_short(v)}" for k, v in shown.items())
+    """What the job counted, each count under its name in the reader's language."""
+    shown = {k: v for k, v in summary.items() if k not in ("job", "date", "head")}
+    sep = "，" if app.lang == "zh" else ", "
+    text = sep.join(f"{app.label('job_' + k)} {_short(app, v)}" for k, v in shown.items())
     click.echo(app.t("job_done", job=summary["job"], day=summary["date"], summary=text))
 
 
-def _short(value: Any) -> str:
+def _short(app: App, value: Any) -> str:
     if isinstance(value, list):
         return str(len(value))
+    if isinstance(value, dict):
+        return " ".join(f"{app.label(k)} {v}" for k, v in value.items()) or "0"
+    if isinstance(value, bool):
+        return app.label("yes" if value else "no")
     return str(value)
 
 
