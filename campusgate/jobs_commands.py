@@ -82,9 +82,21 @@ def jobs_list(app: App) -> None:
     ]
 
     def human(data: list[dict[str, Any]]) -> None:
-        for row in data:
-            last = row["last_run"]["for_date"] if row["last_run"] else "—"
-            click.echo(f"{row['job']:<16} {row['schedule']:<14} {row['next_run']}  {last}")
+        from campusgate import render
+
+        render.rows_table(
+            ("job", "schedule_cron", "next_run", "last_run"),
+            [
+                (
+                    row["job"],
+                    row["schedule"],
+                    (row["next_run"] or "").replace("T", " ")[:16],
+                    row["last_run"]["for_date"] if row["last_run"] else None,
+                )
+                for row in data
+            ],
+            app.lang,
+        )
 
     emit(app, rows, human)
 
@@ -129,11 +141,27 @@ def outbox_list(app: App, state: str | None) -> None:
         rows = messages.list_messages(session, state)
 
     def human(data: list[dict[str, Any]]) -> None:
-        for m in data:
-            click.echo(
-                f"{m['id']:>5} {m['state']:<8} {m['attempts']} {m['for_date']} "
-                f"{m['recipient']:<12} {m['kind']:<18} {m['subject']}"
-            )
+        from campusgate import render
+
+        if not data:
+            click.echo(app.t("outbox_empty"))
+            return
+        render.rows_table(
+            ("id", "date", "recipient", "kind", "state", "attempts", "subject"),
+            [
+                (
+                    m["id"],
+                    m["for_date"],
+                    m["recipient"],
+                    m["kind"],
+                    m["state"],
+                    m["attempts"],
+                    m["subject"],
+                )
+                for m in data
+            ],
+            app.lang,
+        )
 
     emit(app, rows, human)
 

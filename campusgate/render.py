@@ -266,3 +266,15 @@ def stats_tables(data: dict[str, Any], lang: str) -> None:
     for row in data["overdue"]:
         overdue.add_row(str(row["id"]), row["jurisdiction"], row["deadline"])
     out.print(overdue)
+
+
+def rows_table(
+    keys: tuple[str, ...], rows: list[tuple[Any, ...]], lang: str, title: str | None = None
+) -> None:
+    """A plain table: one heading (``HEADINGS``) per column, the cells as given."""
+    table = Table(title=title)
+    for key in keys:
+        table.add_column(heading(key, lang), overflow="fold")
+    for row in rows:
+        table.add_row(*("—" if cell in (None, "") else str(cell) for cell in row))
+    console().print(table)

@@ -88,9 +88,24 @@ def token_list(app: App) -> None:
     rows = tokens.list_tokens(app.db, app.login)
 
     def human(found: list[dict[str, Any]]) -> None:
-        for r in found:
-            state = f"revoked {r['revoked']}" if r["revoked"] else f"expires {r['expires']}"
-            click.echo(f"{r['id']}\t{r['login']}\t{state}\t{r['note'] or ''}")
+        from datetime import datetime
+
+        from campusgate import render
+        from campusgate.workflow.clock import local
+
+        def when(stamp: str | None) -> str | None:
+            if not stamp:
+                return None
+            return local(datetime.fromisoformat(stamp)).strftime("%Y-%m-%d %H:%M")
+
+        render.rows_table(
+            ("id", "login", "valid_until", "revoked_at", "token_note"),
+            [
+                (r["id"], r["login"], when(r["expires"]), when(r["revoked"]), r["note"])
+                for r in found
+            ],
+            app.lang,
+        )
 
     emit(app, rows, human)
 
@@ -111,8 +126,8 @@ def whoami(app: App) -> None:
     from campusgate.workflow import tokens
 
     data = tokens.whoami(app.db, app.login)
-    roles = ", ".join(data["roles"])
-    emit(app, data, f"{data['login']} ({data['name']}): {roles} @ {data['jurisdiction']}")
+    roles = "、".join(app.label(role) for role in data["roles"])
+    emit(app, data, app.t("whoami_line", **{**data, "roles": roles}))
 
 
 @command(cli, "login")

@@ -597,6 +597,15 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "date": ("日期", "date"),
     "recipient": ("收件人", "recipient"),
     "subject": ("主题", "subject"),
+    "attempts": ("尝试次数", "attempts"),
+    "job": ("任务", "job"),
+    "schedule_cron": ("计划（cron，北京时间）", "schedule (cron, Beijing time)"),
+    "next_run": ("下次运行", "next run"),
+    "last_run": ("上次运行（按日期）", "last run (for date)"),
+    "login": ("登录名", "login"),
+    "valid_until": ("有效期至", "valid until"),
+    "revoked_at": ("撤销时间", "revoked"),
+    "token_note": ("备注", "note"),
     "summary_heading": ("小结", "Summary"),
     # kinds of configuration values
     "value_text": ("文字", "text"),
@@ -989,5 +998,14 @@ MESSAGES |= {
     "listen_invalid": (
         "监听地址须为 HOST:PORT：{value}",
         "the listen address must be HOST:PORT: {value}",
+    ),
+}
+
+# --------------------------------------------------------------------------- tables of the admin
+MESSAGES |= {
+    "outbox_empty": ("发件箱中没有邮件", "the outbox holds no messages"),
+    "whoami_line": (
+        "{login}（{name}）：{roles}，{jurisdiction}",
+        "{login} ({name}): {roles} in {jurisdiction}",
     ),
 }
