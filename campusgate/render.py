@@ -233,6 +233,7 @@ def ledger_table(title: str, headings: list[str], cells: Any) -> None:
 
 def stats_tables(data: dict[str, Any], lang: str) -> None:
     out = console()
+    out.print(render("stats_year", lang, year=data["year"]))
     states = Table(title=heading("by_state", lang))
     states.add_column(heading("kind", lang))
     first = next(iter(data["by_state"].values()))

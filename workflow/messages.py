@@ -1004,6 +1004,10 @@ MESSAGES |= {
 # --------------------------------------------------------------------------- tables of the admin
 MESSAGES |= {
     "outbox_empty": ("发件箱中没有邮件", "the outbox holds no messages"),
+    "stats_year": (
+        "{year} 年度统计（其他年度：--year）",
+        "figures for {year} (another year: --year)",
+    ),
     "whoami_line": (
         "{login}（{name}）：{roles}，{jurisdiction}",
         "{login} ({name}): {roles} in {jurisdiction}",
