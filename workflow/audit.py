@@ -11,6 +11,7 @@ organisation events deleted, which no chain inside the database can show on its 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Insert, Update, bindparam, func, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from campusgate.models import (
@@ -38,7 +39,7 @@ from campusgate.models import (
 )
 from campusgate.workflow import clock
 from campusgate.workflow.clock import now_utc
-from campusgate.workflow.errors import InvalidInput, PermissionDenied
+from campusgate.workflow.errors import ConcurrentChange, InvalidInput, PermissionDenied
 from campusgate.workflow.messages import label
 from campusgate.workflow.scope import load_actor
 from campusgate.workflow.tx import writing
@@ -111,9 +112,10 @@ def record(
 ) -> ItemEvent:
     """Append the event for a change to ``item`` and advance its version and last hash.
 
-    The item's UPDATE is flushed first, checked against the version read at load time
-    (optimistic lock): a writer that lost the race fails there (exit 6), before it inserts its
-    event. The unique (item_id, seq) of the events is the backstop.
+    A stored item is written by two statements: its UPDATE, checked against the version read
+    at load time (optimistic lock: a writer that lost the race fails there, exit 6, before it
+    inserts its event), then the event's INSERT; the unique (item_id, seq) of the events is
+    the backstop. A new item is added and flushed first, for its id.
     """
     at = now_utc()
     item.updated_at = at
@@ -123,7 +125,9 @@ def record(
         item.created_at = at
         session.add(item)
         session.flush()
+        seen = None
     else:
+        seen = item.version
         seq = item.version = item.version + 1
     event = ItemEvent(
         item_id=item.id,
@@ -140,9 +144,58 @@ def record(
     )
     event.hash = event_hash(event)
     item.last_hash = event.hash
-    session.flush()
-    session.add(event)
+    if seen is None or not _write_changed(session, item, seen, event):
+        session.add(event)
     return event
+
+
+def _write_changed(session: Session, item: Item, seen: int, event: ItemEvent) -> bool:
+    """The item's changed columns and its event, written straight to the database, and the
+    item left clean; False (nothing written) where a relationship changed, for the unit of
+    work to write."""
+    item_columns, event_columns, inserting = _statements()
+    state = inspect(item)
+    changed = {}
+    for attr in state.attrs:
+        history = attr.history
+        if history.added or history.deleted:
+            if attr.key not in item_columns:
+                return False
+            changed[attr.key] = attr.value
+    conn = session.connection()
+    row = {item_columns[key]: value for key, value in changed.items()}
+    updating = _updating(tuple(sorted(row)))
+    result = conn.execute(updating, {**row, "item_id": item.id, "seen": seen})
+    if result.rowcount != 1:
+        raise ConcurrentChange("concurrent_write")
+    conn.execute(inserting, {name: getattr(event, key) for key, name in event_columns.items()})
+    # What the unit of work does after its own flush: the values stand as loaded, and the
+    # commit has nothing left to write for the item.
+    state._commit_all(state.dict, session.identity_map)
+    return True
+
+
+@functools.cache
+def _statements() -> tuple[dict[str, str], dict[str, str], Insert]:
+    """Attribute to column names of items and events, and the event's INSERT."""
+    items, events = (
+        {prop.key: prop.columns[0].key for prop in inspect(model).column_attrs}
+        for model in (Item, ItemEvent)
+    )
+    del events["id"]
+    table = ItemEvent.__table__
+    return items, events, insert(table).values({name: bindparam(name) for name in events.values()})
+
+
+@functools.cache
+def _updating(names: tuple[str, ...]) -> Update:
+    """The version-checked UPDATE of an item's columns ``names``."""
+    table = Item.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("item_id"), table.c.version == bindparam("seen"))
+        .values({name: bindparam(name) for name in names})
+    )
 
 
 # --------------------------------------------------------------------------- organisation

@@ -100,6 +100,24 @@ def _writing_seen(db: Database, item_id: int | str, seen: int) -> Iterator[tuple
         raise
 
 
+@contextmanager
+def _writing_snapshot(db: Database, item: Item) -> Iterator[tuple[Session, Item]]:
+    """``item`` as read in an earlier snapshot, in a write transaction, refused (6) unless its
+    version is still the one read; the UPDATE's version check is the backstop."""
+    try:
+        with writing(db) as session:
+            query = select(Item.__table__.c.version).where(Item.__table__.c.id == item.id)
+            current = session.connection().execute(query).scalar()
+            if current != item.version:
+                raise ConcurrentChange("concurrent_change", id=item.id)
+            session.add(item)
+            yield session, item
+    except ConcurrentChange as exc:
+        if exc.code == "concurrent_write":
+            raise ConcurrentChange("concurrent_change", id=item.id) from None
+        raise
+
+
 def fire(
     db: Database,
     login: str,
@@ -156,8 +174,7 @@ def fire_each(
     acting: Actor | Exception
     with db.read() as session:
         wanted = [key for key in keys.values() if isinstance(key, int)]
-        query = select(Item.id, Item.version).where(Item.id.in_(wanted))
-        seen: dict[int, int] = {key: version for key, version in session.execute(query)}
+        seen = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(wanted)))}
         try:
             acting = load_actor(session, login)
         except Exception as exc:
@@ -172,7 +189,7 @@ def fire_each(
                 raise NotFound("no_item", id=item_id)
             if isinstance(acting, Exception):
                 raise acting
-            with _writing_seen(db, key, seen[key]) as (session, item):
+            with _writing_snapshot(db, seen.pop(key)) as (session, item):
                 transition(session, acting, item, trigger, clean, tree, today=today)
                 outcome: dict[str, Any] | Exception = {
                     "id": item.id,
