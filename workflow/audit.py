@@ -155,13 +155,10 @@ def _write_changed(session: Session, item: Item, seen: int, event: ItemEvent) ->
     work to write."""
     item_columns, event_columns, inserting = _statements()
     state = inspect(item)
-    changed = {}
-    for attr in state.attrs:
-        history = attr.history
-        if history.added or history.deleted:
-            if attr.key not in item_columns:
-                return False
-            changed[attr.key] = attr.value
+    # The attributes set since load: the keys of their loaded values.
+    changed = {key: state.dict.get(key) for key in state.committed_state}
+    if not changed.keys() <= item_columns.keys():
+        return False
     conn = session.connection()
     row = {item_columns[key]: value for key, value in changed.items()}
     updating = _updating(tuple(sorted(row)))

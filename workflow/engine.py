@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from campusgate.domain import BASIS_KINDS, OUTCOMES, PUBLISHED, RATINGS, SUSPENDED, WHITELIST
@@ -51,6 +51,10 @@ AMENDABLE = (
     "content",
     "teacher_hours",
 )
+
+
+#: An item's version, read again in a write transaction.
+VERSION = select(Item.__table__.c.version).where(Item.__table__.c.id == bindparam("item_id"))
 
 
 @dataclass
@@ -101,13 +105,13 @@ def _writing_seen(db: Database, item_id: int | str, seen: int) -> Iterator[tuple
 
 
 @contextmanager
-def _writing_snapshot(db: Database, item: Item) -> Iterator[tuple[Session, Item]]:
-    """``item`` as read in an earlier snapshot, in a write transaction, refused (6) unless its
-    version is still the one read; the UPDATE's version check is the backstop."""
+def _writing_snapshot(db: Database, writer: Session, item: Item) -> Iterator[tuple[Session, Item]]:
+    """``item`` as read in an earlier snapshot, in a write transaction of ``writer``, refused
+    (6) unless its version is still the one read; the UPDATE's version check is the
+    backstop."""
     try:
-        with writing(db) as session:
-            query = select(Item.__table__.c.version).where(Item.__table__.c.id == item.id)
-            current = session.connection().execute(query).scalar()
+        with writing(db, writer) as session:
+            current = session.connection().execute(VERSION, {"item_id": item.id}).scalar()
             if current != item.version:
                 raise ConcurrentChange("concurrent_change", id=item.id)
             session.add(item)
@@ -116,6 +120,8 @@ def _writing_snapshot(db: Database, item: Item) -> Iterator[tuple[Session, Item]
         if exc.code == "concurrent_write":
             raise ConcurrentChange("concurrent_change", id=item.id) from None
         raise
+    finally:
+        writer.expunge_all()
 
 
 def fire(
@@ -180,25 +186,26 @@ def fire_each(
         except Exception as exc:
             acting = exc
         tree = Tree.load(session)
-    for item_id in ids:
-        key = keys[item_id]
-        try:
-            if isinstance(key, Exception):
-                raise key
-            if key not in seen:
-                raise NotFound("no_item", id=item_id)
-            if isinstance(acting, Exception):
-                raise acting
-            with _writing_snapshot(db, seen.pop(key)) as (session, item):
-                transition(session, acting, item, trigger, clean, tree, today=today)
-                outcome: dict[str, Any] | Exception = {
-                    "id": item.id,
-                    "state": item.state,
-                    "version": item.version,
-                }
-        except Exception as exc:  # each id stands alone
-            outcome = exc
-        yield item_id, outcome
+    with db.writer() as writer:
+        for item_id in ids:
+            key = keys[item_id]
+            try:
+                if isinstance(key, Exception):
+                    raise key
+                if key not in seen:
+                    raise NotFound("no_item", id=item_id)
+                if isinstance(acting, Exception):
+                    raise acting
+                with _writing_snapshot(db, writer, seen.pop(key)) as (session, item):
+                    transition(session, acting, item, trigger, clean, tree, today=today)
+                    outcome: dict[str, Any] | Exception = {
+                        "id": item.id,
+                        "state": item.state,
+                        "version": item.version,
+                    }
+            except Exception as exc:  # each id stands alone
+                outcome = exc
+            yield item_id, outcome
 
 
 def transition(
