@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Insert, func, or_, select, update
+from sqlalchemy import Connection, Insert, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from campusgate.models import OutboxMessage, User, UserRole
@@ -141,18 +141,22 @@ def count(session: Session, state: str = PENDING) -> int:
     return session.scalar(select(func.count()).where(OutboxMessage.state == state)) or 0
 
 
-def mark_sent(session: Session | Connection, message_ids: Sequence[int], at: datetime) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.state == PENDING)
-        .values(
-            state=SENT,
-            attempts=OutboxMessage.attempts + 1,
-            sent_at=at,
-            last_error=None,
-            next_attempt_at=None,
-        )
+#: One pending message marked sent (a statement built once: delivery runs it per message).
+MARK_SENT = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("outbox_id"), OutboxMessage.state == PENDING)
+    .values(
+        state=SENT,
+        attempts=OutboxMessage.attempts + 1,
+        sent_at=bindparam("at"),
+        last_error=None,
+        next_attempt_at=None,
     )
+)
+
+
+def mark_sent(session: Session | Connection, message_id: int, at: datetime) -> None:
+    session.execute(MARK_SENT, {"outbox_id": message_id, "at": at})
 
 
 def mark_attempt_failed(
