@@ -109,13 +109,15 @@ def record(
     reason: str | None = None,
     changes: dict[str, Any] | None = None,
     as_of: date | None = None,
-) -> ItemEvent:
+    writes: Writes | None = None,
+) -> None:
     """Append the event for a change to ``item`` and advance its version and last hash.
 
     A stored item is written by two statements: its UPDATE, checked against the version read
     at load time (optimistic lock: a writer that lost the race fails there, exit 6, before it
     inserts its event), then the event's INSERT; the unique (item_id, seq) of the events is
-    the backstop. A new item is added and flushed first, for its id.
+    the backstop. Given ``writes``, both wait there to be written with others'. A new item is
+    added and flushed first, for its id.
     """
     at = now_utc()
     item.updated_at = at
@@ -129,43 +131,66 @@ def record(
     else:
         seen = item.version
         seq = item.version = item.version + 1
-    event = ItemEvent(
-        item_id=item.id,
-        seq=seq,
-        trigger=trigger,
-        from_state=from_state,
-        to_state=item.state,
-        actor=actor,
-        at=at,
-        as_of=as_of,
-        reason=reason,
-        changes=changes or None,
-        prev_hash=item.last_hash,
+    values: dict[str, Any] = {
+        "item_id": item.id,
+        "seq": seq,
+        "trigger": trigger,
+        "from_state": from_state,
+        "to_state": item.state,
+        "actor": actor,
+        "at": at,
+        "as_of": as_of,
+        "reason": reason,
+        "changes": changes or None,
+        "prev_hash": item.last_hash,
+    }
+    values["hash"] = item.last_hash = chain_hash(
+        item.last_hash, canonical(**{k: v for k, v in values.items() if k != "prev_hash"})
     )
-    event.hash = event_hash(event)
-    item.last_hash = event.hash
-    if seen is None or not _write_changed(session, item, seen, event):
-        session.add(event)
-    return event
+    if seen is None or not _write_changed(session, item, seen, values, writes):
+        session.add(ItemEvent(**values))
 
 
-def _write_changed(session: Session, item: Item, seen: int, event: ItemEvent) -> bool:
-    """The item's changed columns and its event, written straight to the database, and the
-    item left clean; False (nothing written) where a relationship changed, for the unit of
-    work to write."""
-    item_columns, event_columns, inserting = _statements()
+class Writes:
+    """Items' UPDATEs and their events' INSERTs, written together (executemany) by
+    ``write``: a job changing many items in one transaction makes a few statements."""
+
+    def __init__(self) -> None:
+        self.updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        self.events: list[dict[str, Any]] = []
+
+    def write(self, session: Session) -> None:
+        """Everything held, written; a stale version (a lost race) is exit 6."""
+        conn = session.connection()
+        for names, rows in self.updates.items():
+            if conn.execute(_updating(names), rows).rowcount != len(rows):
+                raise ConcurrentChange("concurrent_write")
+        if self.events:
+            conn.execute(_statements()[2], self.events)
+        self.updates, self.events = {}, []
+
+
+def _write_changed(
+    session: Session, item: Item, seen: int, event: dict[str, Any], writes: Writes | None
+) -> bool:
+    """The item's changed columns and its event, written to the database (or held in
+    ``writes``), and the item left clean; False (nothing written) where a
+    relationship changed, for the unit of work to write."""
+    item_columns, event_columns, _ = _statements()
     state = inspect(item)
     # The attributes set since load: the keys of their loaded values.
     changed = {key: state.dict.get(key) for key in state.committed_state}
     if not changed.keys() <= item_columns.keys():
         return False
-    conn = session.connection()
     row = {item_columns[key]: value for key, value in changed.items()}
-    updating = _updating(tuple(sorted(row)))
-    result = conn.execute(updating, {**row, "item_id": item.id, "seen": seen})
-    if result.rowcount != 1:
-        raise ConcurrentChange("concurrent_write")
-    conn.execute(inserting, {name: getattr(event, key) for key, name in event_columns.items()})
+    now = writes is None
+    writes = Writes() if writes is None else writes
+    writes.updates.setdefault(tuple(sorted(row)), []).append(
+        {**row, "item_id": item.id, "seen": seen}
+    )
+    writes.events.append({name: event[key] for key, name in event_columns.items()})
+    if now:
+        writes.write(session)
     # What the unit of work does after its own flush: the values stand as loaded, and the
     # commit has nothing left to write for the item.
     state._commit_all(state.dict, session.identity_map)

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from campusgate.domain import BASIS_KINDS, OUTCOMES, PUBLISHED, RATINGS, SUSPENDED, WHITELIST
-from campusgate.models import Database, Evaluation, Item, ItemEvent
+from campusgate.models import Database, Evaluation, Item
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.clock import today as clock_today
@@ -217,8 +217,12 @@ def transition(
     tree: Tree,
     *,
     today: date | None = None,
-) -> ItemEvent:
-    """Check and apply one transition inside the caller's transaction (jobs batch these)."""
+    cache: dict[Any, Any] | None = None,
+    writes: audit.Writes | None = None,
+) -> None:
+    """Check and apply one transition inside the caller's transaction. Jobs batch these:
+    firings sharing a ``cache`` share what guards looked up (a quota's places), and given
+    ``writes`` the item and its event wait there to be written with the others'."""
     machine = MACHINES[item.kind]
     if trigger not in machine.triggers:
         raise InvalidInput(
@@ -245,11 +249,12 @@ def transition(
         owner=owner,
         result=params.result,
         amendment=params.amendment,
+        cache={} if cache is None else cache,
     )
     from_state = item.state
     machine.fire(firing)
     item.state = firing.state
-    return audit.record(
+    audit.record(
         session,
         item,
         trigger=trigger,
@@ -258,6 +263,7 @@ def transition(
         reason=params.reason,
         changes=firing.changes,
         as_of=today,
+        writes=writes,
     )
 
 

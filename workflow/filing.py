@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from campusgate.models import Item
+from campusgate.workflow import audit
 from campusgate.workflow.errors import GuardRefused
+from campusgate.workflow.guards import took_place
 from campusgate.workflow.items import Params, transition
 from campusgate.workflow.kinds import FILING_PRIORITY, REVIEWED, WHITELIST
 from campusgate.workflow.messages import render
@@ -73,18 +76,34 @@ def file_jurisdiction(
         .order_by(*priority_order())
     )
     full: GuardRefused | None = None
+    # One quota look-up (and lock) for the jurisdiction: each filing counts its place; the
+    # filed items and their events are written together at the end.
+    cache: dict[Any, Any] = {}
+    writes = audit.Writes()
     for item in list(session.scalars(query)):
         if full is not None:  # the quota is reached: the rest need not be tried
             docket.left.append((item.id, item.title or "", full))
             continue
         try:
-            transition(session, actor, item, "file", Params(), tree, today=as_of)
+            transition(
+                session,
+                actor,
+                item,
+                "file",
+                Params(),
+                tree,
+                today=as_of,
+                cache=cache,
+                writes=writes,
+            )
         except GuardRefused as refusal:
             docket.left.append((item.id, item.title or "", refusal))
             if refusal.code in ("quota_exceeded", "no_quota"):
                 full = refusal
             continue
+        took_place(cache, item)
         docket.filed.append(item.id)
+    writes.write(session)
     if docket.left:
         enqueue(session, docket_mails(session, docket, jurisdiction_id, as_of))
     return docket
@@ -98,8 +117,12 @@ def docket_mails(session: Session, docket: Docket, jurisdiction_id: int, as_of: 
         filed=len(docket.filed),
         left=len(docket.left),
     )
+    shown: dict[int, str] = {}  # the items left by a full quota share one refusal
+    for _, _, why in docket.left[:200]:
+        if id(why) not in shown:
+            shown[id(why)] = why.message()
     lines = "\n".join(
-        f"{item_id}  {title}  （{why.message()}）" for item_id, title, why in docket.left[:200]
+        f"{item_id}  {title}  （{shown[id(why)]}）" for item_id, title, why in docket.left[:200]
     )
     mails = []
     for user in staff(session, ("approver",), [jurisdiction_id]):
