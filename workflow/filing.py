@@ -7,12 +7,13 @@ ratification of emergencies and the permission are checked by the table's own gu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import Select, bindparam, case, select
 from sqlalchemy.orm import Session
 
 from campusgate.models import Item
@@ -48,6 +49,21 @@ def jurisdictions_to_review(session: Session, year: int) -> Iterator[int]:
     yield from session.scalars(query)
 
 
+@functools.cache
+def _filing_query() -> Select[tuple[Item]]:
+    """A jurisdiction's reviewed applications of a year in priority order, built once."""
+    return (
+        select(Item)
+        .where(
+            Item.kind == WHITELIST,
+            Item.year == bindparam("year"),
+            Item.state == REVIEWED,
+            Item.jurisdiction_id == bindparam("jurisdiction_id"),
+        )
+        .order_by(*priority_order())
+    )
+
+
 @dataclass
 class Docket:
     """What the review of one jurisdiction did."""
@@ -65,22 +81,13 @@ def file_jurisdiction(
     """File ``jurisdiction_id``'s reviewed applications for ``year`` up to its quota, in the
     caller's transaction; the rest are listed in a docket mailed to its approvers."""
     docket = Docket(tree.name(jurisdiction_id), year)
-    query = (
-        select(Item)
-        .where(
-            Item.kind == WHITELIST,
-            Item.year == year,
-            Item.state == REVIEWED,
-            Item.jurisdiction_id == jurisdiction_id,
-        )
-        .order_by(*priority_order())
-    )
     full: GuardRefused | None = None
     # One quota look-up (and lock) for the jurisdiction: each filing counts its place; the
     # filed items and their events are written together at the end.
     cache: dict[Any, Any] = {}
     writes = audit.Writes()
-    for item in list(session.scalars(query)):
+    filing = _filing_query()
+    for item in list(session.scalars(filing, {"jurisdiction_id": jurisdiction_id, "year": year})):
         if full is not None:  # the quota is reached: the rest need not be tried
             docket.left.append((item.id, item.title or "", full))
             continue

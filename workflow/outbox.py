@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Insert, bindparam, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from campusgate.models import OutboxMessage, User, UserRole
 from campusgate.models.jobs import FAILED, OUTBOX_STATES, PENDING, SENT
@@ -41,14 +42,16 @@ def message_id(mail: Mail, domain: str = "campusgate.local") -> str:
     return f"<{mail.kind}.{mail.for_date:%Y%m%d}.{digest}@{domain}>"
 
 
-def _insert_ignoring_duplicates(session: Session) -> Insert:
-    if session.get_bind().dialect.name == "postgresql":
+@functools.cache
+def _inserting(backend: str) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per backend."""
+    if backend == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(OutboxMessage).on_conflict_do_nothing()
+        return pg_insert(OutboxMessage).on_conflict_do_nothing().returning(OutboxMessage.id)
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(OutboxMessage).on_conflict_do_nothing()
+    return sqlite_insert(OutboxMessage).on_conflict_do_nothing().returning(OutboxMessage.id)
 
 
 def enqueue(session: Session, mails: Iterable[Mail]) -> int:
@@ -72,7 +75,7 @@ def enqueue(session: Session, mails: Iterable[Mail]) -> int:
     ]
     if not rows:
         return 0
-    statement = _insert_ignoring_duplicates(session).returning(OutboxMessage.id)
+    statement = _inserting(session.get_bind().dialect.name)
     # RETURNING names only the rows inserted: the count of what was new, on both backends
     return len(session.scalars(statement, rows).all())
 
@@ -82,14 +85,21 @@ def staff(session: Session, roles: Sequence[str], jurisdiction_ids: Iterable[int
     ids = set(jurisdiction_ids)
     if not ids:
         return []
-    query = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_(roles), User.jurisdiction_id.in_(ids))
-        .distinct()
-        .order_by(User.id)
+    return list(session.scalars(_STAFF, {"roles": list(roles), "ids": list(ids)}))
+
+
+#: ``staff``'s query, built once (jobs ask per jurisdiction); their roles are not loaded.
+_STAFF = (
+    select(User)
+    .options(lazyload(User.role_rows))
+    .join(UserRole, UserRole.user_id == User.id)
+    .where(
+        UserRole.role.in_(bindparam("roles", expanding=True)),
+        User.jurisdiction_id.in_(bindparam("ids", expanding=True)),
     )
-    return list(session.scalars(query))
+    .distinct()
+    .order_by(User.id)
+)
 
 
 def list_messages(session: Session, state: str | None = None) -> list[dict[str, Any]]:
