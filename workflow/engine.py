@@ -24,6 +24,7 @@ from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.errors import (
+    CampusgateError,
     ConcurrentChange,
     InvalidInput,
     NotFound,
@@ -107,18 +108,26 @@ def _writing_seen(db: Database, item_id: int | str, seen: int) -> Iterator[tuple
 @contextmanager
 def _writing_snapshot(db: Database, writer: Session, item: Item) -> Iterator[tuple[Session, Item]]:
     """``item`` as read in an earlier snapshot, in a write transaction of ``writer``, refused
-    (6) unless its version is still the one read; the UPDATE's version check is the
-    backstop."""
+    (6) unless its version is still the one read: the UPDATE's version check decides a change
+    that goes through; a refusal stands only if the item did not move since the snapshot,
+    else it is the lost race (6) it would have been had the version been read first."""
+    # Read before: a rolled-back item is expired, and reading it would begin a transaction.
+    item_id, seen = item.id, item.version
     try:
         with writing(db, writer) as session:
-            current = session.connection().execute(VERSION, {"item_id": item.id}).scalar()
-            if current != item.version:
-                raise ConcurrentChange("concurrent_change", id=item.id)
             session.add(item)
-            yield session, item
+            try:
+                yield session, item
+            except CampusgateError as exc:
+                if isinstance(exc, ConcurrentChange):
+                    raise
+                current = session.connection().execute(VERSION, {"item_id": item_id}).scalar()
+                if current != seen:
+                    raise ConcurrentChange("concurrent_change", id=item_id) from None
+                raise
     except ConcurrentChange as exc:
         if exc.code == "concurrent_write":
-            raise ConcurrentChange("concurrent_change", id=item.id) from None
+            raise ConcurrentChange("concurrent_change", id=item_id) from None
         raise
     finally:
         writer.expunge_all()
