@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
-from rich.tree import Tree as RichTree
+
+if TYPE_CHECKING:
+    from rich.tree import Tree as RichTree
 
 from campusgate.workflow.messages import heading, label, render
 
@@ -18,7 +20,10 @@ class _Console(Console):
 
 
 def console() -> Console:
-    return _Console(highlight=False, width=None if Console().is_terminal else 160)
+    out = _Console(highlight=False)
+    if not out.is_terminal:
+        out.width = 160
+    return out
 
 
 def items_table(items: list[dict[str, Any]], lang: str, title: str | None = None) -> None:
@@ -155,6 +160,8 @@ def json_changes(changes: dict[str, Any]) -> str:
 
 
 def org_tree(nodes: list[dict[str, Any]], lang: str) -> None:
+    from rich.tree import Tree as RichTree
+
     out = console()
 
     def add(parent: RichTree, node: dict[str, Any]) -> None:

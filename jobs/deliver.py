@@ -62,7 +62,7 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
                 break
             if outcome is None:
                 with marks.begin():
-                    outbox.mark_sent(marks, [message.id], now_utc())
+                    outbox.mark_sent(marks, message.id, now_utc())
                 summary["sent"] += 1
             else:
                 error, permanent = outcome

@@ -166,6 +166,14 @@ class Database:
             yield session
 
     @contextmanager
+    def writer(self) -> Iterator[Session]:
+        """One session on one connection for a run of write transactions, each begun with
+        ``session.begin()``: a command writing many items one by one checks out no
+        connection per item."""
+        with self.engine.connect() as conn, Session(conn, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         with self._reader.begin() as session:
             yield session

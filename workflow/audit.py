@@ -11,6 +11,7 @@ organisation events deleted, which no chain inside the database can show on its 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Insert, Update, bindparam, func, insert, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from campusgate.models import (
@@ -38,7 +39,7 @@ from campusgate.models import (
 )
 from campusgate.workflow import clock
 from campusgate.workflow.clock import now_utc
-from campusgate.workflow.errors import InvalidInput, PermissionDenied
+from campusgate.workflow.errors import ConcurrentChange, InvalidInput, PermissionDenied
 from campusgate.workflow.messages import label
 from campusgate.workflow.scope import load_actor
 from campusgate.workflow.tx import writing
@@ -108,12 +109,15 @@ def record(
     reason: str | None = None,
     changes: dict[str, Any] | None = None,
     as_of: date | None = None,
-) -> ItemEvent:
+    writes: Writes | None = None,
+) -> None:
     """Append the event for a change to ``item`` and advance its version and last hash.
 
-    The item's UPDATE is flushed first, checked against the version read at load time
-    (optimistic lock): a writer that lost the race fails there (exit 6), before it inserts its
-    event. The unique (item_id, seq) of the events is the backstop.
+    A stored item is written by two statements: its UPDATE, checked against the version read
+    at load time (optimistic lock: a writer that lost the race fails there, exit 6, before it
+    inserts its event), then the event's INSERT; the unique (item_id, seq) of the events is
+    the backstop. Given ``writes``, both wait there to be written with others'. A new item is
+    added and flushed first, for its id.
     """
     at = now_utc()
     item.updated_at = at
@@ -123,27 +127,98 @@ def record(
         item.created_at = at
         session.add(item)
         session.flush()
+        seen = None
     else:
+        seen = item.version
         seq = item.version = item.version + 1
-    event = ItemEvent(
-        item_id=item.id,
-        seq=seq,
-        trigger=trigger,
-        from_state=from_state,
-        to_state=item.state,
-        actor=actor,
-        at=at,
+    values: dict[str, Any] = {
+        "item_id": item.id,
+        "seq": seq,
+        "trigger": trigger,
+        "from_state": from_state,
+        "to_state": item.state,
+        "actor": actor,
+        "at": at,
         # every event names the date it acted for: the job's or drill's date, else today
-        as_of=as_of or clock.today(),
-        reason=reason,
-        changes=changes or None,
-        prev_hash=item.last_hash,
+        "as_of": as_of or clock.today(),
+        "reason": reason,
+        "changes": changes or None,
+        "prev_hash": item.last_hash,
+    }
+    values["hash"] = item.last_hash = chain_hash(
+        item.last_hash, canonical(**{k: v for k, v in values.items() if k != "prev_hash"})
     )
-    event.hash = event_hash(event)
-    item.last_hash = event.hash
-    session.flush()
-    session.add(event)
-    return event
+    if seen is None or not _write_changed(session, item, seen, values, writes):
+        session.add(ItemEvent(**values))
+
+
+class Writes:
+    """Items' UPDATEs and their events' INSERTs, written together (executemany) by
+    ``write``: a job changing many items in one transaction makes a few statements."""
+
+    def __init__(self) -> None:
+        self.updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        self.events: list[dict[str, Any]] = []
+
+    def write(self, session: Session) -> None:
+        """Everything held, written; a stale version (a lost race) is exit 6."""
+        conn = session.connection()
+        for names, rows in self.updates.items():
+            if conn.execute(_updating(names), rows).rowcount != len(rows):
+                raise ConcurrentChange("concurrent_write")
+        if self.events:
+            conn.execute(_statements()[2], self.events)
+        self.updates, self.events = {}, []
+
+
+def _write_changed(
+    session: Session, item: Item, seen: int, event: dict[str, Any], writes: Writes | None
+) -> bool:
+    """The item's changed columns and its event, written to the database (or held in
+    ``writes``), and the item left clean; False (nothing written) where a
+    relationship changed, for the unit of work to write."""
+    item_columns, event_columns, _ = _statements()
+    state = inspect(item)
+    # The attributes set since load: the keys of their loaded values.
+    changed = {key: state.dict.get(key) for key in state.committed_state}
+    if not changed.keys() <= item_columns.keys():
+        return False
+    row = {item_columns[key]: value for key, value in changed.items()}
+    now = writes is None
+    writes = Writes() if writes is None else writes
+    writes.updates.setdefault(tuple(sorted(row)), []).append(
+        {**row, "item_id": item.id, "seen": seen}
+    )
+    writes.events.append({name: event[key] for key, name in event_columns.items()})
+    if now:
+        writes.write(session)
+    # What the unit of work does after its own flush: the values stand as loaded, and the
+    # commit has nothing left to write for the item.
+    state._commit_all(state.dict, session.identity_map)
+    return True
+
+
+@functools.cache
+def _statements() -> tuple[dict[str, str], dict[str, str], Insert]:
+    """Attribute to column names of items and events, and the event's INSERT."""
+    items, events = (
+        {prop.key: prop.columns[0].key for prop in inspect(model).column_attrs}
+        for model in (Item, ItemEvent)
+    )
+    del events["id"]
+    table = ItemEvent.__table__
+    return items, events, insert(table).values({name: bindparam(name) for name in events.values()})
+
+
+@functools.cache
+def _updating(names: tuple[str, ...]) -> Update:
+    """The version-checked UPDATE of an item's columns ``names``."""
+    table = Item.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("item_id"), table.c.version == bindparam("seen"))
+        .values({name: bindparam(name) for name in names})
+    )
 
 
 # --------------------------------------------------------------------------- organisation

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from campusgate.domain import BASIS_KINDS, OUTCOMES, PUBLISHED, RATINGS, SUSPENDED, WHITELIST
-from campusgate.models import Database, Evaluation, Item, ItemEvent
+from campusgate.models import Database, Evaluation, Item
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.errors import (
+    CampusgateError,
     ConcurrentChange,
     InvalidInput,
     NotFound,
@@ -51,6 +52,10 @@ AMENDABLE = (
     "content",
     "teacher_hours",
 )
+
+
+#: An item's version, read again in a write transaction.
+VERSION = select(Item.__table__.c.version).where(Item.__table__.c.id == bindparam("item_id"))
 
 
 @dataclass
@@ -98,6 +103,34 @@ def _writing_seen(db: Database, item_id: int | str, seen: int) -> Iterator[tuple
         if exc.code == "concurrent_write":
             raise ConcurrentChange("concurrent_change", id=item_id) from None
         raise
+
+
+@contextmanager
+def _writing_snapshot(db: Database, writer: Session, item: Item) -> Iterator[tuple[Session, Item]]:
+    """``item`` as read in an earlier snapshot, in a write transaction of ``writer``, refused
+    (6) unless its version is still the one read: the UPDATE's version check decides a change
+    that goes through; a refusal stands only if the item did not move since the snapshot,
+    else it is the lost race (6) it would have been had the version been read first."""
+    # Read before: a rolled-back item is expired, and reading it would begin a transaction.
+    item_id, seen = item.id, item.version
+    try:
+        with writing(db, writer) as session:
+            session.add(item)
+            try:
+                yield session, item
+            except CampusgateError as exc:
+                if isinstance(exc, ConcurrentChange):
+                    raise
+                current = session.connection().execute(VERSION, {"item_id": item_id}).scalar()
+                if current != seen:
+                    raise ConcurrentChange("concurrent_change", id=item_id) from None
+                raise
+    except ConcurrentChange as exc:
+        if exc.code == "concurrent_write":
+            raise ConcurrentChange("concurrent_change", id=item_id) from None
+        raise
+    finally:
+        writer.expunge_all()
 
 
 def fire(
@@ -156,32 +189,32 @@ def fire_each(
     acting: Actor | Exception
     with db.read() as session:
         wanted = [key for key in keys.values() if isinstance(key, int)]
-        query = select(Item.id, Item.version).where(Item.id.in_(wanted))
-        seen: dict[int, int] = {key: version for key, version in session.execute(query)}
+        seen = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(wanted)))}
         try:
             acting = load_actor(session, login)
         except Exception as exc:
             acting = exc
         tree = Tree.load(session)
-    for item_id in ids:
-        key = keys[item_id]
-        try:
-            if isinstance(key, Exception):
-                raise key
-            if key not in seen:
-                raise NotFound("no_item", id=item_id)
-            if isinstance(acting, Exception):
-                raise acting
-            with _writing_seen(db, key, seen[key]) as (session, item):
-                transition(session, acting, item, trigger, clean, tree, today=today)
-                outcome: dict[str, Any] | Exception = {
-                    "id": item.id,
-                    "state": item.state,
-                    "version": item.version,
-                }
-        except Exception as exc:  # each id stands alone
-            outcome = exc
-        yield item_id, outcome
+    with db.writer() as writer:
+        for item_id in ids:
+            key = keys[item_id]
+            try:
+                if isinstance(key, Exception):
+                    raise key
+                if key not in seen:
+                    raise NotFound("no_item", id=item_id)
+                if isinstance(acting, Exception):
+                    raise acting
+                with _writing_snapshot(db, writer, seen.pop(key)) as (session, item):
+                    transition(session, acting, item, trigger, clean, tree, today=today)
+                    outcome: dict[str, Any] | Exception = {
+                        "id": item.id,
+                        "state": item.state,
+                        "version": item.version,
+                    }
+            except Exception as exc:  # each id stands alone
+                outcome = exc
+            yield item_id, outcome
 
 
 def transition(
@@ -193,8 +226,12 @@ def transition(
     tree: Tree,
     *,
     today: date | None = None,
-) -> ItemEvent:
-    """Check and apply one transition inside the caller's transaction (jobs batch these)."""
+    cache: dict[Any, Any] | None = None,
+    writes: audit.Writes | None = None,
+) -> None:
+    """Check and apply one transition inside the caller's transaction. Jobs batch these:
+    firings sharing a ``cache`` share what guards looked up (a quota's places), and given
+    ``writes`` the item and its event wait there to be written with the others'."""
     machine = MACHINES[item.kind]
     if trigger not in machine.triggers:
         raise InvalidInput(
@@ -221,11 +258,12 @@ def transition(
         owner=owner,
         result=params.result,
         amendment=params.amendment,
+        cache={} if cache is None else cache,
     )
     from_state = item.state
     machine.fire(firing)
     item.state = firing.state
-    return audit.record(
+    audit.record(
         session,
         item,
         trigger=trigger,
@@ -234,6 +272,7 @@ def transition(
         reason=params.reason,
         changes=firing.changes,
         as_of=today,
+        writes=writes,
     )
 
 

@@ -7,15 +7,19 @@ ratification of emergencies and the permission are checked by the table's own gu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import Select, bindparam, case, select
 from sqlalchemy.orm import Session
 
 from campusgate.models import Item
+from campusgate.workflow import audit
 from campusgate.workflow.errors import GuardRefused
+from campusgate.workflow.guards import took_place
 from campusgate.workflow.items import Params, transition
 from campusgate.workflow.kinds import FILING_PRIORITY, REVIEWED, WHITELIST
 from campusgate.workflow.messages import render
@@ -45,6 +49,21 @@ def jurisdictions_to_review(session: Session, year: int) -> Iterator[int]:
     yield from session.scalars(query)
 
 
+@functools.cache
+def _filing_query() -> Select[tuple[Item]]:
+    """A jurisdiction's reviewed applications of a year in priority order, built once."""
+    return (
+        select(Item)
+        .where(
+            Item.kind == WHITELIST,
+            Item.year == bindparam("year"),
+            Item.state == REVIEWED,
+            Item.jurisdiction_id == bindparam("jurisdiction_id"),
+        )
+        .order_by(*priority_order())
+    )
+
+
 @dataclass
 class Docket:
     """What the review of one jurisdiction did."""
@@ -62,29 +81,36 @@ def file_jurisdiction(
     """File ``jurisdiction_id``'s reviewed applications for ``year`` up to its quota, in the
     caller's transaction; the rest are listed in a docket mailed to its approvers."""
     docket = Docket(tree.name(jurisdiction_id), year)
-    query = (
-        select(Item)
-        .where(
-            Item.kind == WHITELIST,
-            Item.year == year,
-            Item.state == REVIEWED,
-            Item.jurisdiction_id == jurisdiction_id,
-        )
-        .order_by(*priority_order())
-    )
     full: GuardRefused | None = None
-    for item in list(session.scalars(query)):
+    # One quota look-up (and lock) for the jurisdiction: each filing counts its place; the
+    # filed items and their events are written together at the end.
+    cache: dict[Any, Any] = {}
+    writes = audit.Writes()
+    filing = _filing_query()
+    for item in list(session.scalars(filing, {"jurisdiction_id": jurisdiction_id, "year": year})):
         if full is not None:  # the quota is reached: the rest need not be tried
             docket.left.append((item.id, item.title or "", full))
             continue
         try:
-            transition(session, actor, item, "file", Params(), tree, today=as_of)
+            transition(
+                session,
+                actor,
+                item,
+                "file",
+                Params(),
+                tree,
+                today=as_of,
+                cache=cache,
+                writes=writes,
+            )
         except GuardRefused as refusal:
             docket.left.append((item.id, item.title or "", refusal))
             if refusal.code in ("quota_exceeded", "no_quota"):
                 full = refusal
             continue
+        took_place(cache, item)
         docket.filed.append(item.id)
+    writes.write(session)
     if docket.left:
         enqueue(session, docket_mails(session, docket, jurisdiction_id, as_of))
     return docket
@@ -98,8 +124,12 @@ def docket_mails(session: Session, docket: Docket, jurisdiction_id: int, as_of: 
         filed=len(docket.filed),
         left=len(docket.left),
     )
+    shown: dict[int, str] = {}  # the items left by a full quota share one refusal
+    for _, _, why in docket.left[:200]:
+        if id(why) not in shown:
+            shown[id(why)] = why.message()
     lines = "\n".join(
-        f"{item_id}  {title}  （{why.message()}）" for item_id, title, why in docket.left[:200]
+        f"{item_id}  {title}  （{shown[id(why)]}）" for item_id, title, why in docket.left[:200]
     )
     mails = []
     for user in staff(session, ("approver",), [jurisdiction_id]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -92,11 +92,25 @@ def check_ratified(f: Firing) -> None:
         raise GuardRefused("ratification_missing", id=item.id, parent=f.tree.name(parent))
 
 
+def quota_key(item: Item) -> tuple[str, int, int]:
+    """Where ``check_quota`` keeps an item's quota and the places taken in ``Firing.cache``."""
+    return ("quota", item.jurisdiction_id, item.year)
+
+
+def took_place(cache: dict[Any, Any], item: Item) -> None:
+    """``item`` took a place of its quota: firings sharing ``cache`` count it without
+    counting again."""
+    key = quota_key(item)
+    if key in cache:
+        max_items, taken = cache[key]
+        cache[key] = (max_items, taken + 1)
+
+
 @guard()
 def check_quota(f: Firing) -> None:
     item = f.item
     where = {"jurisdiction": f.tree.name(item.jurisdiction_id), "year": item.year}
-    key = ("quota", item.jurisdiction_id, item.year)
+    key = quota_key(item)
     if key not in f.cache:
         quota = quotas.find(f.session, item.jurisdiction_id, item.year, lock=not f.probing)
         taken = quotas.used(f.session, item.jurisdiction_id, item.year) if quota else 0

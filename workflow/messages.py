@@ -776,7 +776,8 @@ _LABELLED = frozenset({"state", "trigger", "kind", "level", "parent_level", "out
 
 
 def _shown(key: str, value: Any, lang: str) -> Any:
-    if isinstance(value, Localized):
+    # Plain values first: a check against a runtime Protocol is slow, and they never match.
+    if not isinstance(value, str | int | float | None) and isinstance(value, Localized):
         return value.message(lang)
     if key == "entity" and isinstance(value, str):
         return label(f"entity_{value}", lang)

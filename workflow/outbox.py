@@ -3,14 +3,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Insert, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Insert, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session, lazyload
 
 from campusgate.models import OutboxMessage, User, UserRole
 from campusgate.models.jobs import FAILED, OUTBOX_STATES, PENDING, SENT
@@ -41,14 +42,16 @@ def message_id(mail: Mail, domain: str = "campusgate.local") -> str:
     return f"<{mail.kind}.{mail.for_date:%Y%m%d}.{digest}@{domain}>"
 
 
-def _insert_ignoring_duplicates(session: Session) -> Insert:
-    if session.get_bind().dialect.name == "postgresql":
+@functools.cache
+def _inserting(backend: str) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per backend."""
+    if backend == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(OutboxMessage).on_conflict_do_nothing()
+        return pg_insert(OutboxMessage).on_conflict_do_nothing().returning(OutboxMessage.id)
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(OutboxMessage).on_conflict_do_nothing()
+    return sqlite_insert(OutboxMessage).on_conflict_do_nothing().returning(OutboxMessage.id)
 
 
 def enqueue(session: Session, mails: Iterable[Mail]) -> int:
@@ -72,7 +75,7 @@ def enqueue(session: Session, mails: Iterable[Mail]) -> int:
     ]
     if not rows:
         return 0
-    statement = _insert_ignoring_duplicates(session).returning(OutboxMessage.id)
+    statement = _inserting(session.get_bind().dialect.name)
     # RETURNING names only the rows inserted: the count of what was new, on both backends
     return len(session.scalars(statement, rows).all())
 
@@ -82,14 +85,21 @@ def staff(session: Session, roles: Sequence[str], jurisdiction_ids: Iterable[int
     ids = set(jurisdiction_ids)
     if not ids:
         return []
-    query = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role.in_(roles), User.jurisdiction_id.in_(ids))
-        .distinct()
-        .order_by(User.id)
+    return list(session.scalars(_STAFF, {"roles": list(roles), "ids": list(ids)}))
+
+
+#: ``staff``'s query, built once (jobs ask per jurisdiction); their roles are not loaded.
+_STAFF = (
+    select(User)
+    .options(lazyload(User.role_rows))
+    .join(UserRole, UserRole.user_id == User.id)
+    .where(
+        UserRole.role.in_(bindparam("roles", expanding=True)),
+        User.jurisdiction_id.in_(bindparam("ids", expanding=True)),
     )
-    return list(session.scalars(query))
+    .distinct()
+    .order_by(User.id)
+)
 
 
 def list_messages(session: Session, state: str | None = None) -> list[dict[str, Any]]:
@@ -141,18 +151,22 @@ def count(session: Session, state: str = PENDING) -> int:
     return session.scalar(select(func.count()).where(OutboxMessage.state == state)) or 0
 
 
-def mark_sent(session: Session | Connection, message_ids: Sequence[int], at: datetime) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.state == PENDING)
-        .values(
-            state=SENT,
-            attempts=OutboxMessage.attempts + 1,
-            sent_at=at,
-            last_error=None,
-            next_attempt_at=None,
-        )
+#: One pending message marked sent (a statement built once: delivery runs it per message).
+MARK_SENT = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id == bindparam("outbox_id"), OutboxMessage.state == PENDING)
+    .values(
+        state=SENT,
+        attempts=OutboxMessage.attempts + 1,
+        sent_at=bindparam("at"),
+        last_error=None,
+        next_attempt_at=None,
     )
+)
+
+
+def mark_sent(session: Session | Connection, message_id: int, at: datetime) -> None:
+    session.execute(MARK_SENT, {"outbox_id": message_id, "at": at})
 
 
 def mark_attempt_failed(

@@ -82,11 +82,16 @@ def _migrated(db: Database) -> bool:
 
 
 @contextmanager
-def writing(db: Database) -> Iterator[Session]:
-    """One write transaction; a lost race or a lock held too long becomes exit 6."""
+def writing(db: Database, session: Session | None = None) -> Iterator[Session]:
+    """One write transaction (in ``session``, from ``Database.writer``, if given); a lost
+    race or a lock held too long becomes exit 6."""
     try:
-        with db.write() as session:
-            yield session
+        if session is None:
+            with db.write() as session:
+                yield session
+        else:
+            with session.begin():
+                yield session
     except (StaleDataError, DBAPIError) as exc:
         error = classify(exc)
         if error is None:
