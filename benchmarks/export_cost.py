@@ -22,26 +22,17 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
-from campusgate import migrations
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch import scratch_database
+
 from campusgate.models import Database, Item, ItemEvent, Jurisdiction, School, User, UserRole
 from campusgate.workflow import gate, ledger
 from campusgate.workflow.clock import acting_as_of
 
 NOW = datetime.now(UTC)
 TODAY = date(2027, 6, 1)
-
-
-def _database(pg: str | None, name: str) -> Database:
-    if pg:
-        db = Database(pg)
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    else:
-        db = Database(str(Path(tempfile.mkdtemp(prefix="cg-bench-")) / f"{name}.db"))
-    migrations.upgrade(db)
-    return db
 
 
 def _organisation(db: Database) -> None:
@@ -83,7 +74,7 @@ def _in_child(argv: list[str]) -> tuple[float, float]:
 
 
 def bench_ledger(args: argparse.Namespace) -> None:
-    db = _database(args.pg, "ledger")
+    db = scratch_database(args.pg, "ledger")
     _organisation(db)
     _items(
         db,
@@ -174,7 +165,7 @@ def _per_check(db: Database, item_id: int, calls: int) -> float:
 def bench_check(args: argparse.Namespace) -> None:
     figures = {}
     for total in (args.small, args.large):
-        db = _database(args.pg, f"check{total}")
+        db = scratch_database(args.pg, f"check{total}")
         _organisation(db)
         last = _published(db, total)
         figures[total] = _per_check(db, last, args.calls)
@@ -195,7 +186,9 @@ def main(argv: list[str]) -> None:
     chk.add_argument("--large", type=int, default=100_000)
     chk.add_argument("--calls", type=int, default=200)
     for p in (led, chk):
-        p.add_argument("--pg", help="a PostgreSQL URL whose public schema may be dropped")
+        p.add_argument(
+            "--pg", help="a PostgreSQL server URL to create a throwaway database on"
+        )
     one = sub.add_parser("one")  # one measured run, in a child process
     one.add_argument("kind", choices=("floor", "csv", "xlsx"))
     one.add_argument("url")

@@ -19,15 +19,16 @@ import resource
 import smtplib
 import socket
 import sys
-import tempfile
 import time
 import tracemalloc
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
-from campusgate import migrations
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scratch import scratch_database
+
 from campusgate.jobs import deliver, reminders, year_end_review
 from campusgate.jobs.base import Context
 from campusgate.models import Database, Item, Jurisdiction, OutboxMessage, Quota, User, UserRole
@@ -37,17 +38,6 @@ from campusgate.workflow.outbox import Mail, enqueue
 
 AS_OF = date(2027, 1, 24)
 NOW = datetime.now(UTC)
-
-
-def _database(pg: str | None, name: str) -> Database:
-    if pg:
-        db = Database(pg)
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    else:
-        db = Database(str(Path(tempfile.mkdtemp(prefix="cg-bench-")) / f"{name}.db"))
-    migrations.upgrade(db)
-    return db
 
 
 def _people(db: Database, jurisdictions: int) -> tuple[list[int], int]:
@@ -124,7 +114,7 @@ def _ledger(db: Database, total: int, due: int, owner: int) -> None:
 def bench_reminders(args: argparse.Namespace) -> None:
     timings = []
     for total in (args.items, 2 * args.items):
-        db = _database(args.pg, f"reminders{total}")
+        db = scratch_database(args.pg, f"reminders{total}")
         _, owner = _people(db, 1)
         _ledger(db, total, args.due, owner)
         ctx = Context(Settings(database_url=db.url))
@@ -147,7 +137,7 @@ def bench_reminders(args: argparse.Namespace) -> None:
 def bench_year_end(args: argparse.Namespace) -> None:
     results = {}
     for how in ("job", "one-by-one"):
-        db = _database(args.pg, f"yearend-{how}")
+        db = scratch_database(args.pg, f"yearend-{how}")
         jids, owner = _people(db, args.jurisdictions)
         per = max(1, args.applications // len(jids))
         with db.engine.begin() as conn:
@@ -227,7 +217,7 @@ def bench_deliver(args: argparse.Namespace) -> None:
     controller = Controller(Sink(), hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        db = _database(args.pg, "deliver")
+        db = scratch_database(args.pg, "deliver")
         with db.write() as session:
             enqueue(
                 session,
@@ -285,7 +275,9 @@ def main(argv: list[str]) -> None:
     d = sub.add_parser("deliver")
     d.add_argument("--messages", type=int, default=10_000)
     for p in (r, y, d):
-        p.add_argument("--pg", help="a PostgreSQL URL whose public schema may be dropped")
+        p.add_argument(
+            "--pg", help="a PostgreSQL server URL to create a throwaway database on"
+        )
     args = parser.parse_args(argv)
     {"reminders": bench_reminders, "year-end": bench_year_end, "deliver": bench_deliver}[args.what](
         args
