@@ -186,9 +186,7 @@ def main(argv: list[str]) -> None:
     chk.add_argument("--large", type=int, default=100_000)
     chk.add_argument("--calls", type=int, default=200)
     for p in (led, chk):
-        p.add_argument(
-            "--pg", help="a PostgreSQL server URL to create a throwaway database on"
-        )
+        p.add_argument("--pg", help="a PostgreSQL server URL to create a throwaway database on")
     one = sub.add_parser("one")  # one measured run, in a child process
     one.add_argument("kind", choices=("floor", "csv", "xlsx"))
     one.add_argument("url")

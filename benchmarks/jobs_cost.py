@@ -275,9 +275,7 @@ def main(argv: list[str]) -> None:
     d = sub.add_parser("deliver")
     d.add_argument("--messages", type=int, default=10_000)
     for p in (r, y, d):
-        p.add_argument(
-            "--pg", help="a PostgreSQL server URL to create a throwaway database on"
-        )
+        p.add_argument("--pg", help="a PostgreSQL server URL to create a throwaway database on")
     args = parser.parse_args(argv)
     {"reminders": bench_reminders, "year-end": bench_year_end, "deliver": bench_deliver}[args.what](
         args

@@ -831,7 +831,7 @@ def org_event_view(event: OrgEvent) -> dict[str, Any]:
         "key": event.key,
         "action": event.action,
         "actor": event.actor,
-        "at": event.at.isoformat().replace("+00:00", "Z"),
+        "at": clock.utc_text(event.at),
         "as_of": event.as_of.isoformat() if event.as_of else None,
         "before": event.before,
         "after": event.after,

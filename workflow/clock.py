@@ -45,5 +45,10 @@ def acting_as_of(drill: date | None) -> Iterator[None]:
         _drill.reset(token)
 
 
+def utc_text(ts: datetime | None) -> str | None:
+    """A stored UTC timestamp as JSON shows it: ISO 8601 with ``Z``."""
+    return ts.isoformat().replace("+00:00", "Z") if ts is not None else None
+
+
 def local(ts: datetime) -> datetime:
     return ts.astimezone(TZ)

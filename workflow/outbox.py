@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, lazyload
 from campusgate.models import OutboxMessage, User, UserRole
 from campusgate.models.jobs import FAILED, OUTBOX_STATES, PENDING, SENT
 from campusgate.workflow import validate
-from campusgate.workflow.clock import now_utc
+from campusgate.workflow.clock import now_utc, utc_text
 
 #: An outbox row's key for messages about no single item (digests, dockets).
 NO_ITEM = 0
@@ -122,14 +122,10 @@ def view(m: OutboxMessage) -> dict[str, Any]:
         "state": m.state,
         "attempts": m.attempts,
         "subject": m.subject,
-        "next_attempt_at": _ts(m.next_attempt_at),
+        "next_attempt_at": utc_text(m.next_attempt_at),
         "last_error": m.last_error,
-        "sent_at": _ts(m.sent_at),
+        "sent_at": utc_text(m.sent_at),
     }
-
-
-def _ts(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
 
 
 def due(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from campusgate.domain import KINDS, STATES, WHITELIST
 from campusgate.models import Database, Department, Evaluation, Item, ItemEvent, School, User
-from campusgate.workflow import validate
+from campusgate.workflow import clock, validate
 from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.errors import CampusgateError, PermissionDenied
 from campusgate.workflow.firing import Firing
@@ -112,7 +112,7 @@ def history(session: Session, item_id: int) -> list[dict[str, Any]]:
             "from_state": e.from_state,
             "to_state": e.to_state,
             "actor": e.actor,
-            "at": e.at.isoformat().replace("+00:00", "Z"),
+            "at": clock.utc_text(e.at),
             "as_of": e.as_of.isoformat() if e.as_of else None,
             "reason": e.reason,
             "changes": e.changes,
@@ -217,8 +217,8 @@ def item_view(
         "version": item.version,
         "applied_by": names.login(item.applied_by_id),
         "reviewed_by": names.login(item.reviewed_by_id),
-        "created_at": item.created_at.isoformat().replace("+00:00", "Z"),
-        "updated_at": item.updated_at.isoformat().replace("+00:00", "Z"),
+        "created_at": clock.utc_text(item.created_at),
+        "updated_at": clock.utc_text(item.updated_at),
     }
     if item.kind == WHITELIST:
         view.update(
