@@ -194,12 +194,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "campusgate quota set --jurisdiction {jurisdiction} --year {year} --max N",
     ),
     "quota_exceeded": (
-        "{jurisdiction} {year} 年度白名单已达总量上限 {max} 项（已备案 {used} 项）",
-        "{jurisdiction}'s {year} whitelist is full: {used} of {max} items filed",
+        "{jurisdiction} {year} 年度白名单已达总量上限 {max} 项（已占用 {used} 项：已备案、已发布、已暂停的事项）",
+        "{jurisdiction}'s {year} whitelist is full: {used} of {max} places taken "
+        "(filed, published and suspended items)",
     ),
     "quota_below_used": (
-        "{jurisdiction} {year} 年度已备案 {used} 项，上限不能低于此数",
-        "{jurisdiction} already has {used} items filed for {year}; the quota cannot be lower",
+        "{jurisdiction} {year} 年度已占用 {used} 项（已备案、已发布、已暂停），上限不能低于此数",
+        "{jurisdiction} already has {used} places taken for {year} (filed, published and "
+        "suspended items); the quota cannot be lower",
     ),
     "publish_outside_year": (
         "事项 {id} 属于 {year} 年度，只能在 {year} 年内发布（今天是 {today}）",

@@ -749,7 +749,8 @@ def test_exit_5_no_quota_says_how_to_set_one(db: Database) -> None:
         "zhao.lei",
         f"advance file {second}",
         exit=5,
-        stderr="错误：鹤壁市 2027 年度白名单已达总量上限 1 项（已备案 1 项）\n",
+        stderr="错误：鹤壁市 2027 年度白名单已达总量上限 1 项"
+        "（已占用 1 项：已备案、已发布、已暂停的事项）\n",
         stdout=NONE_DONE,
     )
     refused(
@@ -757,7 +758,8 @@ def test_exit_5_no_quota_says_how_to_set_one(db: Database) -> None:
         "qian.min",
         f"--lang en advance file {second}",
         exit=5,
-        stderr="error: 鹤壁市's 2027 whitelist is full: 1 of 1 items filed\n",
+        stderr="error: 鹤壁市's 2027 whitelist is full: 1 of 1 places taken "
+        "(filed, published and suspended items)\n",
         stdout=NONE_DONE_EN,
         lang="en",
     )
@@ -1065,7 +1067,7 @@ def test_quota_set_and_show(db: Database) -> None:
     filed(db)
     assert ok_json(db, "admin", f"quota show --jurisdiction {CITY}")[0]["used"] == 1
     city = f"quota set --jurisdiction {CITY} --year 2027"
-    below = "错误：鹤壁市 2027 年度已备案 1 项，上限不能低于此数\n"
+    below = "错误：鹤壁市 2027 年度已占用 1 项（已备案、已发布、已暂停），上限不能低于此数\n"
     refused(db, "admin", f"{city} --max 0", exit=5, stderr=below)
     many = "错误：max 应为非负整数，收到 “many”\n"
     refused(db, "admin", f"{city} --max many", exit=2, stderr=many)
