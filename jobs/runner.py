@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from campusgate.jobs.base import Context, log
 from campusgate.models import Database, JobRun
 from campusgate.workflow.clock import now_utc, today
-from campusgate.workflow.errors import InvalidInput, PermissionDenied
-from campusgate.workflow.scope import load_actor
+from campusgate.workflow.errors import InvalidInput
+from campusgate.workflow.scope import require_admin
 from campusgate.workflow.tx import writing
 
 #: name → (module, the configured schedule's attribute); ``jobs list`` keeps this order.
@@ -81,9 +81,7 @@ def run_job(
 def check_operator(db: Database, login: str) -> None:
     """Jobs are run by hand, and the outbox read, by admins (SPEC §2)."""
     with db.read() as session:
-        actor = load_actor(session, login)
-    if "admin" not in actor.roles:
-        raise PermissionDenied("not_permitted_jobs", actor=login)
+        require_admin(session, login, "not_permitted_jobs", actor=login)
 
 
 def check_date(as_of: date, settings: Any) -> None:

@@ -39,9 +39,9 @@ from campusgate.models import (
 )
 from campusgate.workflow import clock
 from campusgate.workflow.clock import now_utc
-from campusgate.workflow.errors import ConcurrentChange, InvalidInput, PermissionDenied
+from campusgate.workflow.errors import ConcurrentChange, InvalidInput
 from campusgate.workflow.messages import label
-from campusgate.workflow.scope import load_actor
+from campusgate.workflow.scope import require_admin
 from campusgate.workflow.tx import writing
 
 
@@ -754,8 +754,8 @@ def checkpoint(db: Database, login: str, as_of: date | None = None) -> dict[str,
     same ids finds exactly the same events.
     """
     with writing(db) as session:
-        if not login.startswith("system:") and "admin" not in load_actor(session, login).roles:
-            raise PermissionDenied("admin_only")
+        if not login.startswith("system:"):
+            require_admin(session, login)
         if db.backend == "postgresql":
             session.execute(text("LOCK TABLE item_events, org_events IN SHARE MODE"))
         last_item = session.scalar(select(func.max(ItemEvent.id))) or 0

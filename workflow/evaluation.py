@@ -7,13 +7,12 @@ with source ``evaluation`` (``reinstate`` then waits for it to be published); re
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, select
 
-from campusgate.models import Database, Evaluation, Item, User
+from campusgate.models import Database, Evaluation, Item
 from campusgate.workflow import items
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.items import Params, changing_item, transition
@@ -105,8 +104,8 @@ def _open_rectification(db: Database, actor: Actor, item_id: int, as_of: date) -
         item = session.get_one(Item, item_id)
         evaluation = session.get_one(Evaluation, item_id)
         jurisdiction = Tree.load(session).name(item.jurisdiction_id)
-        # the clue is taken by the job on behalf of the approver who asked for rectification
-        evaluator = session.scalar(select(User.id).where(User.login == evaluation.evaluated_by))
+        # the clue is taken by the job for the approver who asked for rectification
+        evaluator = evaluation.evaluated_by
         summary = render(
             "evaluation_clue", title=item.title, id=item.id, note=evaluation.note or ""
         ).strip()
@@ -119,5 +118,6 @@ def _open_rectification(db: Database, actor: Actor, item_id: int, as_of: date) -
         summary=summary,
         linked_item=item_id,
         today=as_of,
-        actor=replace(actor, user_id=evaluator),
+        actor=actor,
+        for_user=evaluator,
     )

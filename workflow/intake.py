@@ -17,14 +17,14 @@ from campusgate.domain import (
     SUBMITTED,
     WHITELIST,
 )
-from campusgate.models import Database, Department, Item, School, User
+from campusgate.models import Database, Department, Item, School
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.engine import hours
 from campusgate.workflow.errors import GuardRefused, NotFound, PermissionDenied
 from campusgate.workflow.guards import check_application_year
 from campusgate.workflow.permissions import holds_role
-from campusgate.workflow.scope import Actor, Tree, load_actor, load_item
+from campusgate.workflow.scope import Actor, Tree, load_actor, load_item, load_user
 from campusgate.workflow.tx import writing
 from campusgate.workflow.views import item_view
 
@@ -151,15 +151,18 @@ def add_clue(
     *,
     today: date | None = None,
     actor: Actor | None = None,
+    for_user: str | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
     """A reviewer takes in a problem clue: a rectification item in state ``submitted``;
-    ``fields`` are those of ``clue_fields``."""
+    ``fields`` are those of ``clue_fields``. ``for_user``: a system actor opens it for that
+    person, who is recorded as the one who applied (the evaluation sweep, for the approver
+    who recorded the outcome)."""
     clue = clue_fields(**fields)
     with writing(db) as session:
         actor = actor or load_actor(session, login)
         tree = Tree.load(session)
-        item = add_clue_in(session, actor, tree, clue, today=today)
+        item = add_clue_in(session, actor, tree, clue, today=today, for_user=for_user)
         return item_view(session, item, actor, tree, today=today or clock_today())
 
 
@@ -193,6 +196,7 @@ def add_clue_in(
     *,
     today: date | None = None,
     on_behalf: bool = False,
+    for_user: str | None = None,
 ) -> Item:
     """Take in the clue (checked by ``clue_fields``) inside ``session``; ``on_behalf``
     (``import clues``): an admin may enter the bureau's sheet too."""
@@ -212,12 +216,13 @@ def add_clue_in(
         linked.kind != WHITELIST or not tree.within(linked.jurisdiction_id, jid)
     ):
         raise GuardRefused("link_invalid", linked=linked_item, jurisdiction=tree.name(jid))
+    applicant = load_user(session, for_user) if for_user is not None else None
     item = Item(
         kind=RECTIFICATION,
         state=SUBMITTED,
         jurisdiction_id=jid,
         year=today.year,
-        applied_by_id=actor.user_id,
+        applied_by_id=applicant.id if applicant is not None else actor.user_id,
         summary=fields["summary"],
         source=fields["source"],
         aspect=fields["aspect"],
@@ -232,20 +237,10 @@ def add_clue_in(
         from_state=None,
         actor=actor.login,
         as_of=as_of,
-        changes=_on_behalf_of(session, actor),
+        # the event names the person a system actor acted for, so verify can replay it
+        changes={"applied_by": [None, applicant.login]} if applicant is not None else None,
     )
     return item
-
-
-def _on_behalf_of(session: Session, actor: Actor) -> dict[str, Any] | None:
-    """A system actor that opens an item for a person (the evaluation sweep, for the approver
-    who recorded the outcome) names that person as the one who applied, in the event."""
-    if actor.user_id is None:
-        return None
-    applicant = session.get(User, actor.user_id)
-    if applicant is None or applicant.login == actor.login:
-        return None
-    return {"applied_by": [None, applicant.login]}
 
 
 def find_by_name_or_id(

@@ -30,15 +30,11 @@ from campusgate.workflow.scope import (
     load_actor,
     readable_jurisdiction,
     readable_jurisdictions,
+    require_admin,
 )
 from campusgate.workflow.tx import writing
 
 PARENT_LEVEL = {"city": "province", "county": "city"}
-
-
-def _require_admin(session: Session, login: str) -> None:
-    if "admin" not in load_actor(session, login).roles:
-        raise PermissionDenied("admin_only")
 
 
 @contextmanager
@@ -56,7 +52,7 @@ def _organising(db: Database, login: str) -> Iterator[Session]:
         refusal: CampusgateError | None = None
         if not bootstrapping:
             try:
-                _require_admin(session, login)
+                require_admin(session, login)
             except (NotFound, PermissionDenied) as exc:
                 refusal = exc
         try:
@@ -342,7 +338,7 @@ def show(db: Database, login: str) -> list[dict[str, Any]]:
     """The whole organisation as a tree of jurisdictions (admin, or anyone before bootstrap)."""
     with db.read() as session:
         if session.scalar(select(func.count()).select_from(User)):
-            _require_admin(session, login)
+            require_admin(session, login)
         tree = Tree.load(session)
         departments: dict[int, list[str]] = {}
         for dept in session.scalars(select(Department).order_by(Department.id)):
@@ -393,7 +389,7 @@ def set_quota(
     with writing(db) as session:
         tree = Tree.load(session)
         jid = tree.resolve(jurisdiction)
-        _require_admin(session, login)
+        require_admin(session, login)
         row = quotas.lock(session, jid, year_value)
         taken = quotas.used(session, jid, year_value)
         if maximum < taken:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, inspect, select
 
 from campusgate.models import Database, User
-from campusgate.workflow.errors import PermissionDenied
-from campusgate.workflow.scope import load_actor
+from campusgate.workflow.scope import require_admin
 
 
 def check_downgrade(db: Database, login: str) -> None:
@@ -16,5 +15,4 @@ def check_downgrade(db: Database, login: str) -> None:
     with db.read() as session:
         if not session.scalar(select(func.count()).select_from(User)):
             return
-        if "admin" not in load_actor(session, login).roles:
-            raise PermissionDenied("admin_only")
+        require_admin(session, login)

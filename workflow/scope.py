@@ -53,6 +53,17 @@ class Actor:
         return cls(f"system:{job}", None, f"system:{job}", frozenset(SYSTEM_ACTORS[job]), None)
 
 
+def require_admin(
+    session: Session, login: str, code: str = "admin_only", **params: object
+) -> Actor:
+    """The acting admin, else ``PermissionDenied(code)`` (exit 4): organisation, quotas,
+    tokens, jobs, the organisation's audit trail and downgrades are for admins (SPEC §2)."""
+    actor = load_actor(session, login)
+    if "admin" not in actor.roles:
+        raise PermissionDenied(code, **params)
+    return actor
+
+
 def item_key(item_id: int | str) -> int:
     """An item id as given: not a number is input (2), one too large to exist is 3."""
     text = str(item_id).strip()

@@ -21,7 +21,7 @@ from campusgate.models import Database, Token, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
-from campusgate.workflow.scope import load_actor
+from campusgate.workflow.scope import require_admin
 from campusgate.workflow.tx import writing
 
 PREFIX = "cg_"
@@ -84,11 +84,6 @@ def _token_states(session: Session, key: str | None) -> dict[str, dict[str, Any]
 audit.register_org_entity("token", _token_states)
 
 
-def _require_admin(session: Session, login: str) -> None:
-    if "admin" not in load_actor(session, login).roles:
-        raise PermissionDenied("admin_only")
-
-
 def issue(
     db: Database,
     actor: str,
@@ -109,7 +104,7 @@ def issue(
         user = session.scalar(select(User).where(User.login == login))
         if user is None:
             raise NotFound("no_user", login=login)
-        _require_admin(session, actor)
+        require_admin(session, actor)
         secret = secrets.token_urlsafe(SECRET_BYTES)
         now = now_utc()
         row = Token(
@@ -134,7 +129,7 @@ def revoke(db: Database, actor: str, token_id: int | str) -> dict[str, Any]:
         row = session.get(Token, ident)
         if row is None:
             raise NotFound("no_token", id=token_id)
-        _require_admin(session, actor)
+        require_admin(session, actor)
         before = _state(row)
         if row.revoked_at is None:
             row.revoked_at = now_utc()
@@ -161,7 +156,7 @@ def describe(row: Token) -> dict[str, Any]:
 def list_tokens(db: Database, actor: str) -> list[dict[str, Any]]:
     """Every token (admin only), without secrets."""
     with db.read() as session:
-        _require_admin(session, actor)
+        require_admin(session, actor)
         return [describe(row) for row in session.scalars(select(Token).order_by(Token.id))]
 
 

@@ -11,9 +11,9 @@ from campusgate.models import Database, ItemEvent, OrgEvent
 from campusgate.workflow import validate
 from campusgate.workflow.audit import org_event_view
 from campusgate.workflow.clock import TZ
-from campusgate.workflow.errors import InvalidInput, PermissionDenied
+from campusgate.workflow.errors import InvalidInput
 from campusgate.workflow.items import history, show_item
-from campusgate.workflow.scope import load_actor
+from campusgate.workflow.scope import require_admin
 
 
 def _start(since: date | None) -> datetime | None:
@@ -41,8 +41,7 @@ def show(
         ]
         return [e for e in found if start is None or _at(e["at"]) >= start]
     with db.read() as session:
-        if "admin" not in load_actor(session, login).roles:
-            raise PermissionDenied("admin_only")
+        require_admin(session, login)
         org_query = select(OrgEvent).order_by(OrgEvent.seq)
         if start is not None:
             org_query = org_query.where(OrgEvent.at >= start)
