@@ -14,9 +14,10 @@ from campusgate.models import Checkpoint, Database, User, UserRole
 from campusgate.workflow import audit
 from campusgate.workflow.messages import render
 from campusgate.workflow.outbox import NO_ITEM, Mail, enqueue
+from campusgate.workflow.scope import Actor
 
 NAME = "checkpoint"
-ACTOR = f"system:{NAME}"
+ACTOR = Actor.system(NAME)
 KIND = "checkpoint"
 
 
@@ -26,7 +27,7 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
     with db.read() as session:
         done = session.scalars(
             select(Checkpoint)
-            .where(Checkpoint.actor == ACTOR, Checkpoint.as_of == as_of)
+            .where(Checkpoint.actor == ACTOR.login, Checkpoint.as_of == as_of)
             .order_by(Checkpoint.id)
         ).first()
         mark = audit.checkpoint_view(done) if done is not None else None
@@ -34,7 +35,7 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
     if mark is None:
         if dry_run:
             return {**summary, "would_record": True}
-        mark = audit.checkpoint(db, ACTOR, as_of)
+        mark = audit.checkpoint(db, ACTOR.login, as_of, actor=ACTOR)
         summary["recorded"] = True
     summary.update(checkpoint=mark["checkpoint"], head=mark["head"])
     line = json.dumps(mark, ensure_ascii=False, sort_keys=True)

@@ -41,7 +41,7 @@ from campusgate.workflow import clock
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.errors import ConcurrentChange, InvalidInput
 from campusgate.workflow.messages import label
-from campusgate.workflow.scope import require_admin
+from campusgate.workflow.scope import Actor, require_admin
 from campusgate.workflow.tx import writing
 
 
@@ -746,15 +746,18 @@ def checkpoint_view(row: Checkpoint) -> dict[str, Any]:
     }
 
 
-def checkpoint(db: Database, login: str, as_of: date | None = None) -> dict[str, Any]:
-    """Record and return the head digest of the whole log (admins, and system actors).
+def checkpoint(
+    db: Database, login: str, as_of: date | None = None, *, actor: Actor | None = None
+) -> dict[str, Any]:
+    """Record and return the head digest of the whole log: by an admin, or by the nightly
+    job's system actor (``actor``); a login never passes as a system actor.
 
     On PostgreSQL the event tables are locked against writers (SHARE) while the head is
     computed, so no event with a lower id commits after it: a later recomputation up to the
     same ids finds exactly the same events.
     """
     with writing(db) as session:
-        if not login.startswith("system:"):
+        if actor is None or not actor.is_system:
             require_admin(session, login)
         if db.backend == "postgresql":
             session.execute(text("LOCK TABLE item_events, org_events IN SHARE MODE"))

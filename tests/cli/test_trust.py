@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from campusgate.models import Database
 from campusgate.workflow import audit, items
+from campusgate.workflow.scope import Actor
 from tests.cli.test_cli import ADMIN_ONLY, document, ok, ok_json, refused, run
 from tests.org import CITY, COUNTY, COUNTY2, PROVINCE, clue, on_ledger, reviewed, snapshot
 
@@ -253,7 +254,7 @@ def test_a_log_that_grew_after_a_checkpoint_still_agrees(
 
 def test_checkpoint_is_for_admins_and_the_scheduler(db: Database) -> None:
     refused(db, "li.na", "audit checkpoint", exit=4, stderr=ADMIN_ONLY)
-    mark = audit.checkpoint(db, "system:checkpoint")
+    mark = audit.checkpoint(db, "system:checkpoint", actor=Actor.system("checkpoint"))
     assert mark["actor"] == "system:checkpoint" and mark["as_of"] == "2026-12-01"
 
 
@@ -521,7 +522,7 @@ def test_checkpoints_taken_while_items_change_all_hold(db: Database) -> None:
     writer.start()
     marks = []
     while not done.is_set() or not marks:
-        marks.append(audit.checkpoint(db, "system:checkpoint"))
+        marks.append(audit.checkpoint(db, "system:checkpoint", actor=Actor.system("checkpoint")))
     writer.join()
     assert errors == []
     assert verified(db)["ok"] is True

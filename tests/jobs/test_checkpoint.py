@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from campusgate.jobs import checkpoint
 from campusgate.models import Checkpoint, Database, OutboxMessage
-from tests.cli.test_cli import ok_json
+from tests.cli.test_cli import ok_json, refused
 from tests.cli.test_trust import behind_the_back, broken
 from tests.org import apply, snapshot
 
@@ -71,3 +71,11 @@ def test_a_mailed_checkpoint_checks_the_log_later(db: Database, tmp_path: Path) 
     assert ok_json(db, "admin", ["audit", "verify"])["ok"] is True
     found = broken(db, "admin", "--against", str(kept))
     assert (found["chain"], found["source"]) == ("checkpoint", str(kept))
+
+
+def test_a_login_is_never_taken_for_the_system_actor(db: Database) -> None:
+    """Only the job passes as ``system:checkpoint``; a login spelled like it is a login, and
+    no user: refused (3) with nothing recorded."""
+    refused(db, "system:checkpoint", "audit checkpoint", exit=3)
+    refused(db, "li.na", "audit checkpoint", exit=4)
+    assert _checkpoints(db) == 0
