@@ -130,12 +130,16 @@ def error_payload(code: str, message: str, exit_code: int) -> str:
 
 def translate(exc: BaseException, app: App | None) -> tuple[int, str, str]:
     """(exit code, error code, message) for anything a command raised."""
+    return explain(exc, app.lang if app else "zh", app._database if app else None)
+
+
+def explain(exc: BaseException, lang: str, db: Any = None) -> tuple[int, str, str]:
+    """(exit code, error code, message in ``lang``) for anything a service raised; ``db``,
+    when open, tells a database at an older revision from other errors."""
     from campusgate.workflow.errors import CampusgateError
     from campusgate.workflow.tx import classify
 
-    lang = app.lang if app else "zh"
     if not isinstance(exc, CampusgateError):
-        db = app._database if app else None
         exc = classify(exc, db) or exc
         if db is not None and not isinstance(exc, CampusgateError):
             from campusgate import migrations

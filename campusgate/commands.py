@@ -499,27 +499,15 @@ def advance(
         campusgate --as wang.fang advance file 9 --standard 一线教师不再参与值班 \\
           --deadline 2027-03-31 --owner chen.jing
     """
-    from campusgate.app import translate as _translate
+    from campusgate.app import translate
     from campusgate.workflow import items
 
     params = items.Params(
         reason=reason, standard=standard, deadline=deadline, owner=owner, result=result
     )
-    results: list[dict[str, Any]] = []
-    codes: list[int] = []
-    for item_id, outcome in items.fire_each(app.db, app.login, item_ids, trigger, params):
-        if isinstance(outcome, Exception):
-            exit_code, code, message = _translate(outcome, app)
-            error = {"code": code, "message": message, "exit": exit_code}
-            state = items.item_state(app.db, app.login, item_id)
-            results.append({"id": _as_id(item_id), "ok": False, "state": state, "error": error})
-            codes.append(exit_code)
-        else:
-            results.append(
-                {"id": outcome["id"], "ok": True, "state": outcome["state"], "error": None}
-            )
-            codes.append(0)
-    worst = 1 if 1 in codes else max(codes)
+    results, worst = items.advance(
+        app.db, app.login, item_ids, trigger, params, explain=lambda exc: translate(exc, app)
+    )
 
     def human(_: Any) -> None:
         for r in results:
@@ -527,14 +515,11 @@ def advance(
                 click.echo(app.t("advanced", id=r["id"], trigger=trigger, state=r["state"]))
             else:
                 error_line(app.lang, r["error"]["message"])
-        click.echo(app.t("advance_summary", ok=codes.count(0), total=len(codes)))
+        done = sum(1 for r in results if r["ok"])
+        click.echo(app.t("advance_summary", ok=done, total=len(results)))
 
     emit(app, {"results": results}, human)
     return worst
-
-
-def _as_id(value: str) -> int | str:
-    return int(value) if value.isascii() and value.isdigit() else value
 
 
 @command(cli, "evaluate")

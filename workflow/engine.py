@@ -35,9 +35,18 @@ from campusgate.workflow.firing import Firing
 from campusgate.workflow.kinds import all_triggers, needs
 from campusgate.workflow.machines import MACHINES, missing_param
 from campusgate.workflow.permissions import holds_role
-from campusgate.workflow.scope import Actor, Tree, item_key, load_actor, load_item, load_user
+from campusgate.workflow.scope import (
+    Actor,
+    Tree,
+    Who,
+    acting_login,
+    item_key,
+    load_actor,
+    load_item,
+    load_user,
+)
 from campusgate.workflow.tx import writing
-from campusgate.workflow.views import item_view
+from campusgate.workflow.views import item_state, item_view
 
 #: Fields of a whitelist application that ``amend`` may change.
 AMENDABLE = (
@@ -163,7 +172,7 @@ def fire(
 
 def fire_each(
     db: Database,
-    login: str,
+    who: Who,
     item_ids: Iterable[int | str],
     trigger: str,
     params: Params | None = None,
@@ -173,7 +182,9 @@ def fire_each(
     """``advance``: fire ``trigger`` on each item in its own transaction, yielding each id
     with its ``id``/``state``/``version`` or the error that refused it (an internal one
     included). The acting user, the tree and the items' versions are read once, in one
-    snapshot; each write then checks its item's version against it (exit 6 if it moved)."""
+    snapshot; each write then checks its item's version against it (exit 6 if it moved).
+    A credential for ``who`` is checked in that snapshot: if it does not hold, nothing is
+    fired and its refusal is raised (exit 4)."""
     ids = list(item_ids)
     try:
         clean = _checked_params(trigger, params)
@@ -188,6 +199,7 @@ def fire_each(
             keys[item_id] = exc
     acting: Actor | Exception
     with db.read() as session:
+        login = acting_login(session, who)
         wanted = [key for key in keys.values() if isinstance(key, int)]
         seen = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(wanted)))}
         try:
@@ -215,6 +227,46 @@ def fire_each(
             except Exception as exc:  # each id stands alone
                 outcome = exc
             yield item_id, outcome
+
+
+#: (exit code, error code, message) of a refusal, in the caller's language.
+Explain = Callable[[Exception], tuple[int, str, str]]
+
+
+def advance(
+    db: Database,
+    who: Who,
+    item_ids: Iterable[int | str],
+    trigger: str,
+    params: Params | None = None,
+    *,
+    explain: Explain,
+) -> tuple[list[dict[str, Any]], int]:
+    """``advance`` as the CLI and the server answer it: one result per id (``id``, ``ok``,
+    ``state``, ``error``; a refused item's state as the user may read it) and the exit code
+    of the worst outcome (an internal error, 1, outranks everything, then the highest)."""
+    results: list[dict[str, Any]] = []
+    codes: list[int] = []
+    for item_id, outcome in fire_each(db, who, item_ids, trigger, params):
+        if isinstance(outcome, Exception):
+            exit_code, code, message = explain(outcome)
+            login = who if isinstance(who, str) else who.login
+            state = item_state(db, login, item_id) if login else None
+            error = {"code": code, "message": message, "exit": exit_code}
+            results.append({"id": _as_id(item_id), "ok": False, "state": state, "error": error})
+            codes.append(exit_code)
+        else:
+            results.append(
+                {"id": outcome["id"], "ok": True, "state": outcome["state"], "error": None}
+            )
+            codes.append(0)
+    return results, (1 if 1 in codes else max(codes, default=0))
+
+
+def _as_id(value: int | str) -> int | str:
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return value
 
 
 def transition(

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 _HOME = {
     "Params": "engine",
+    "advance": "engine",
     "amend": "engine",
     "changing_item": "engine",
     "evaluate": "engine",

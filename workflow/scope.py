@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -87,6 +88,28 @@ def load_user(session: Session, login: str) -> User:
     if user is None:
         raise NotFound("no_user", login=login)
     return user
+
+
+class Credential(Protocol):
+    """Who acts, proven by something other than a login (the server's bearer token). The
+    service it is given to checks it inside its own first transaction, so a request costs
+    no transaction of its own for it; a credential that does not hold refuses the whole
+    call (exit 4). ``login`` is ``None`` until it has been checked."""
+
+    login: str | None
+
+    def resolve(self, session: Session) -> str:
+        """The login this credential stands for, else ``PermissionDenied``."""
+        ...
+
+
+#: The acting user as a service function is given it: a login, or a credential.
+Who = str | Credential
+
+
+def acting_login(session: Session, who: Who) -> str:
+    """The login of ``who``: itself, or what its credential stands for."""
+    return who if isinstance(who, str) else who.resolve(session)
 
 
 def load_actor(session: Session, login: str) -> Actor:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from campusgate.models import Database, Token, User
@@ -160,20 +160,33 @@ def list_tokens(db: Database, actor: str) -> list[dict[str, Any]]:
         return [describe(row) for row in session.scalars(select(Token).order_by(Token.id))]
 
 
+@dataclass
+class Bearer:
+    """A bearer token as a :class:`~campusgate.workflow.scope.Credential`: the service it is
+    given to checks it in its own first transaction."""
+
+    token: str | None
+    login: str | None = None
+
+    def resolve(self, session: Session) -> str:
+        self.login = _check(session, self.token)
+        return self.login
+
+
 def authenticate(db: Database, token: str | None) -> str:
+    """The login a token stands for, checked in a transaction of its own."""
+    with db.read() as session:
+        return Bearer(token).resolve(session)
+
+
+def _check(session: Session, token: str | None) -> str:
     """The login a token stands for; anything but a live token of an existing user is
     ``PermissionDenied`` (exit 4), and says no more than that."""
     parts = _split(token or "")
     if parts is None:
         raise PermissionDenied("token_invalid" if token else "token_missing")
     ident, secret = parts
-    query = (
-        select(Token.secret_hash, Token.expires_at, Token.revoked_at, User.login)
-        .outerjoin(User, (User.id == Token.user_id) & (User.login == Token.login))
-        .where(Token.id == ident)
-    )
-    with db.read() as session:
-        row = session.execute(query).one_or_none()
+    row = session.execute(_LIVE, {"ident": ident}).one_or_none()
     stored = row.secret_hash if row is not None else _digest("")
     matches = hmac.compare_digest(_digest(secret), stored)
     if row is None or not matches or row.revoked_at is not None or row.login is None:
@@ -181,6 +194,14 @@ def authenticate(db: Database, token: str | None) -> str:
     if row.expires_at <= now_utc():
         raise PermissionDenied("token_invalid")
     return str(row.login)
+
+
+#: A token's row and its user's login (none if the user was removed or renamed).
+_LIVE = (
+    select(Token.secret_hash, Token.expires_at, Token.revoked_at, User.login)
+    .outerjoin(User, (User.id == Token.user_id) & (User.login == Token.login))
+    .where(Token.id == bindparam("ident"))
+)
 
 
 def whoami(db: Database, login: str) -> dict[str, Any]:

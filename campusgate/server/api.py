@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 import tempfile
 import time
@@ -373,15 +372,28 @@ def create_app(
 
     @api.post("/api/v1/advance", response_model=AdvanceResponse, tags=["items"])
     def advance(body: AdvanceRequest, token: Bearer, request: Request) -> JSONResponse:
-        """Fire a trigger on items (``advance``): the status is that of the worst outcome."""
-        login = acting(request, token)
-        params = {k: v for k, v in body.model_dump().items() if v is not None}
-        params["item_ids"] = [str(i) for i in body.item_ids]
-        params["as_json"] = True
-        outcome = runner.run(db, settings, login, ["advance"], params, lang=_lang(request))
-        # the command's own JSON document: its results, or the error that stopped it
-        document = json.loads(outcome.stdout)
-        return JSONResponse(document, status_code=protocol.status_of(outcome.exit))
+        """Fire a trigger on items (``advance``): the status is that of the worst outcome.
+        The token is checked in the command's own first transaction."""
+        from campusgate.app import explain
+        from campusgate.workflow import items
+
+        lang = _lang(request)
+        who = tokens.Bearer(token)
+        params = items.Params(
+            **body.model_dump(include={"reason", "standard", "deadline", "owner", "result"})
+        )
+        try:
+            results, worst = items.advance(
+                db,
+                who,
+                [str(i) for i in body.item_ids],
+                body.trigger,
+                params,
+                explain=lambda exc: explain(exc, lang, db),
+            )
+        finally:
+            request.state.login = who.login or "-"
+        return JSONResponse({"results": results}, status_code=protocol.status_of(worst))
 
     @api.get("/public/whitelists/{jurisdiction}/{year}.{fmt}", tags=["public"])
     def public_whitelist(

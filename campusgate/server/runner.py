@@ -81,7 +81,7 @@ class Outcome:
 
 def resolve(path: list[str]) -> click.Command:
     """The command at ``path`` (``["item", "show"]``); unknown or local-only: invalid input."""
-    from campusgate.app import cli
+    from campusgate.cli import cli  # with every command registered, however the app started
     from campusgate.workflow.errors import InvalidInput
 
     if not path or path[0] in LOCAL_ONLY:
@@ -231,7 +231,8 @@ def _place_files(
 
 
 def _invoke(app: Any, command: click.Command, path: list[str], argv: list[str]) -> Outcome:
-    from campusgate.app import EXIT_INTERNAL, EXIT_USAGE, cli, error_payload
+    from campusgate.app import EXIT_INTERNAL, EXIT_USAGE, error_payload
+    from campusgate.cli import cli
 
     _local.buffers = {"stdout": io.StringIO(), "stderr": io.StringIO()}
     app.last_error = None

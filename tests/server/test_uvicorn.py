@@ -4,10 +4,12 @@ graceful stop on SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -164,3 +166,41 @@ def test_the_log_has_users_and_statuses_and_sigterm_stops_it_gracefully(
     assert "POST /api/v1/run 401 user=-" in log
     assert token.split("_", 2)[2] not in log and "13912345678" not in log
     assert "Traceback" not in log
+
+
+FACTORY_PROBE = """
+import json, sys
+from fastapi.testclient import TestClient
+from campusgate.server.api import from_environment
+with TestClient(from_environment()) as client:
+    answer = client.post(
+        "/api/v1/run",
+        json={"command": ["item", "list"], "params": {"as_json": True}},
+        headers={"Authorization": "Bearer " + sys.argv[1]},
+    )
+print(json.dumps({"status": answer.status_code, "body": answer.json()}))
+"""
+
+
+def test_the_factory_app_of_a_fresh_interpreter_runs_every_command(
+    db: Database, drill_config: Path
+) -> None:
+    """``uvicorn --factory campusgate.server.api:from_environment`` imports no CLI module
+    first: the generic route still finds the commands."""
+    from campusgate.workflow import tokens
+
+    apply(db, "li.na", title="防溺水安全教育")
+    token = tokens.issue(db, "admin", "wang.fang").token
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAMPUSGATE_")}
+    env |= {"CAMPUSGATE_DB": db.url, "CAMPUSGATE_CONFIG": str(drill_config)}
+    probe = subprocess.run(
+        [sys.executable, "-c", FACTORY_PROBE, token],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    answer = json.loads(probe.stdout)
+    assert answer["status"] == 200, answer
+    assert answer["body"]["exit"] == 0
+    assert [row["title"] for row in json.loads(answer["body"]["stdout"])] == ["防溺水安全教育"]
