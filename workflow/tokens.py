@@ -21,7 +21,7 @@ from campusgate.models import Database, Token, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
-from campusgate.workflow.scope import require_admin
+from campusgate.workflow.scope import Who, acting_login, require_admin
 from campusgate.workflow.tx import writing
 
 PREFIX = "cg_"
@@ -204,9 +204,10 @@ _LIVE = (
 )
 
 
-def whoami(db: Database, login: str) -> dict[str, Any]:
+def whoami(db: Database, who: Who) -> dict[str, Any]:
     """``{"login", "name", "roles", "jurisdiction"}`` of the acting user."""
     with db.read() as session:
+        login = acting_login(session, who)
         user = session.scalar(select(User).where(User.login == login))
         if user is None:
             raise NotFound("no_acting_user", login=login)

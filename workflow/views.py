@@ -20,6 +20,8 @@ from campusgate.workflow.permissions import holds_role
 from campusgate.workflow.scope import (
     Actor,
     Tree,
+    Who,
+    acting_login,
     can_read_item,
     item_key,
     load_actor,
@@ -31,17 +33,18 @@ from campusgate.workflow.scope import (
 
 def list_items(
     db: Database,
-    login: str,
+    who: Who,
     *,
     kind: str | None = None,
     state: str | None = None,
     year: int | str | None = None,
     jurisdiction: str | None = None,
 ) -> list[dict[str, Any]]:
-    kind = validate.choice("kind", kind, KINDS, required=False)
-    state = validate.choice("state", state, STATES, required=False)
-    year_value = validate.year(year) if year is not None else None
     with db.read() as session:
+        login = acting_login(session, who)
+        kind = validate.choice("kind", kind, KINDS, required=False)
+        state = validate.choice("state", state, STATES, required=False)
+        year_value = validate.year(year) if year is not None else None
         actor = load_actor(session, login)
         tree = Tree.load(session)
         query = select(Item).order_by(Item.id)
@@ -65,9 +68,10 @@ def list_items(
         return [item_view(session, item, actor, tree, names, looked_up) for item in found]
 
 
-def show_item(db: Database, login: str, item_id: int | str) -> dict[str, Any]:
-    key = item_key(item_id)  # malformed input decides before an unknown user (SPEC §7)
+def show_item(db: Database, who: Who, item_id: int | str) -> dict[str, Any]:
     with db.read() as session:
+        login = acting_login(session, who)
+        key = item_key(item_id)  # malformed input decides before an unknown user (SPEC §7)
         actor = load_actor(session, login)
         item = load_item(session, key)
         tree = Tree.load(session)

@@ -13,6 +13,8 @@ import binascii
 import logging
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -218,6 +220,19 @@ async def bearer(authorization: Annotated[str | None, Header()] = None) -> str |
 Bearer = Annotated[str | None, Depends(bearer)]
 
 
+@contextmanager
+def checked(request: Request, token: str | None) -> Iterator[Any]:
+    """The token as the credential a service function checks in its own first transaction;
+    the log line names the user it stood for."""
+    from campusgate.workflow import tokens
+
+    who = tokens.Bearer(token)
+    try:
+        yield who
+    finally:
+        request.state.login = who.login or "-"
+
+
 def acting(request: Request, token: str | None) -> str:
     """The login a live token stands for (else 401, nothing done)."""
     from campusgate.workflow import tokens
@@ -342,8 +357,8 @@ def create_app(
     @api.get(protocol.WHOAMI_PATH, response_model=WhoAmI, tags=["identity"])
     def whoami(token: Bearer, request: Request) -> dict[str, Any]:
         """The user the token stands for."""
-        login = acting(request, token)
-        return tokens.whoami(db, login)
+        with checked(request, token) as who:
+            return tokens.whoami(db, who)
 
     @api.get("/api/v1/items", response_model=list[ItemOut], tags=["items"])
     def list_items(
@@ -355,20 +370,20 @@ def create_app(
         jurisdiction: str | None = None,
     ) -> Any:
         """The items the user can read (``item list``)."""
-        login = acting(request, token)
         from campusgate.workflow import items
 
-        return items.list_items(
-            db, login, kind=kind, state=state, year=year, jurisdiction=jurisdiction
-        )
+        with checked(request, token) as who:
+            return items.list_items(
+                db, who, kind=kind, state=state, year=year, jurisdiction=jurisdiction
+            )
 
     @api.get("/api/v1/items/{item_id}", response_model=ItemOut, tags=["items"])
     def show_item(item_id: str, token: Bearer, request: Request) -> Any:
         """One item with its actions and history (``item show``)."""
-        login = acting(request, token)
         from campusgate.workflow import items
 
-        return items.show_item(db, login, item_id)
+        with checked(request, token) as who:
+            return items.show_item(db, who, item_id)
 
     @api.post("/api/v1/advance", response_model=AdvanceResponse, tags=["items"])
     def advance(body: AdvanceRequest, token: Bearer, request: Request) -> JSONResponse:
@@ -378,11 +393,10 @@ def create_app(
         from campusgate.workflow import items
 
         lang = _lang(request)
-        who = tokens.Bearer(token)
         params = items.Params(
             **body.model_dump(include={"reason", "standard", "deadline", "owner", "result"})
         )
-        try:
+        with checked(request, token) as who:
             results, worst = items.advance(
                 db,
                 who,
@@ -391,8 +405,6 @@ def create_app(
                 params,
                 explain=lambda exc: explain(exc, lang, db),
             )
-        finally:
-            request.state.login = who.login or "-"
         return JSONResponse({"results": results}, status_code=protocol.status_of(worst))
 
     @api.get("/public/whitelists/{jurisdiction}/{year}.{fmt}", tags=["public"])

@@ -148,6 +148,56 @@ def test_no_live_token_is_401(client: TestClient, authorization: str | None) -> 
     assert answer.headers["WWW-Authenticate"] == "Bearer"
 
 
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("GET", protocol.WHOAMI_PATH, None),
+        ("GET", "/api/v1/items?kind=bogus", None),
+        ("GET", "/api/v1/items/abc", None),
+        ("GET", "/api/v1/items/1", None),
+        ("POST", "/api/v1/advance", {"trigger": "review", "item_ids": ["abc", 1]}),
+    ],
+)
+@pytest.mark.parametrize("authorization", [None, "Bearer cg_1_wrong"])
+def test_typed_routes_check_the_token_before_anything_else(
+    db: Database,
+    client: TestClient,
+    method: str,
+    url: str,
+    body: dict[str, Any] | None,
+    authorization: str | None,
+) -> None:
+    """The typed routes check the token inside the service's own transaction, and still
+    before its input: no live token is 401 (exit 4), whatever else is wrong, nothing done."""
+    item_id = apply(db, "li.na")
+    before = snapshot(db)
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    answer = client.request(method, url.replace("/1", f"/{item_id}"), json=body, headers=headers)
+    assert answer.status_code == 401, answer.text
+    assert answer.json()["error"]["code"] in ("token_missing", "token_invalid")
+    assert answer.json()["error"]["exit"] == 4
+    assert snapshot(db) == before
+
+
+def test_typed_routes_log_the_token_user(
+    db: Database,
+    client: TestClient,
+    issued: dict[str, str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    item_id = apply(db, "li.na")
+    headers = {"Authorization": f"Bearer {issued['wang.fang']}"}
+    with caplog.at_level(logging.INFO, logger="campusgate.server"):
+        shown = client.get(f"/api/v1/items/{item_id}", headers=headers)
+        advanced = client.post(
+            "/api/v1/advance", json={"trigger": "review", "item_ids": [item_id]}, headers=headers
+        )
+    assert shown.status_code == 200 and advanced.status_code == 200, advanced.text
+    assert advanced.json()["results"][0]["state"] == "reviewed"
+    lines = [r.getMessage() for r in caplog.records]
+    assert sum("user=wang.fang" in line and " 200 " in line for line in lines) == 2, lines
+
+
 def test_logs_name_the_user_and_status_but_no_secret(
     db: Database,
     client: TestClient,
