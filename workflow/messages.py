@@ -418,6 +418,10 @@ MESSAGES |= {
         "不准许：事项 {item} 不能于 {date} 进入 {school}（{reason}）",
         "not allowed: item {item} may not enter {school} on {date} ({reason})",
     ),
+    "gate_not_whitelist_item": (
+        "事项 {item} 是整改台账事项，不是白名单事项，不得进入 {school}",
+        "item {item} is a rectification ledger item, not a whitelist item; it may not enter {school}",
+    ),
     "gate_out_of_jurisdiction": (
         "事项 {item} 不在覆盖 {school} 的白名单中，不得进入该校",
         "item {item} is on no whitelist covering {school}; it may not enter",
@@ -765,6 +769,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "retire": ("清理", "retire"),
     # publication and the campus gate
     "entity_entry": ("进校登记", "entry"),
+    "not_whitelist_item": (
+        "整改台账事项，不是白名单事项",
+        "a rectification ledger item, not a whitelist item",
+    ),
     "out_of_jurisdiction": ("不在覆盖该校的白名单中", "on no whitelist covering the school"),
     "wrong_year": ("不属于该年度白名单", "not on that year's whitelist"),
     "not_published": ("尚未发布", "not published"),
