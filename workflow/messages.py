@@ -880,6 +880,8 @@ MESSAGES |= {
         "{actor} may not run jobs or read the outbox: the admin role is needed",
     ),
     "job_done": ("任务 {job}（{day}）完成：{summary}", "job {job} ({day}) done: {summary}"),
+    "job_wrote": ("  已写入 {path}", "  wrote {path}"),
+    "job_would_write": ("  将写入 {path}", "  would write {path}"),
     "smtp_not_configured": (
         "未配置 SMTP（[smtp] host）：邮件保留在发件箱待发送",
         "no SMTP configured ([smtp] host): messages stay pending in the outbox",
