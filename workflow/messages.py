@@ -250,6 +250,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # confirmations
     "db_at": ("数据库 {url} 当前版本：{revision}", "database {url} is at revision {revision}"),
+    "db_remote_mode": (
+        "已配置服务器 {server}：其他命令均发往该服务器，db 命令只作用于上述本地数据库",
+        "a server is configured: every other command goes to {server}; db acts on the local "
+        "database above",
+    ),
     "org_loaded": (
         "组织已载入：新建 {created}，更新 {updated}，未变 {unchanged}",
         "organisation loaded: {created} created, {updated} updated, {unchanged} unchanged",

@@ -1251,10 +1251,28 @@ def test_db_current_json(db: Database) -> None:
         "head": migrations.head(),
         "database": db.display_url,
         "backend": db.backend,
+        "server": None,
     }
     assert db.backend in ("sqlite", "postgresql")
     out = ok(db, None, "db current").stdout
     assert out == f"数据库 {db.display_url} 当前版本：{migrations.head()}\n"
+
+
+def test_db_current_in_remote_mode_names_the_server(db: Database) -> None:
+    # no server answers there: db current stays local and asks it nothing
+    env = {"CAMPUSGATE_SERVER": "http://127.0.0.1:9/", "CAMPUSGATE_TOKEN": "cg_1_x"}
+    answer = ok_json(db, None, "db current", env=env)
+    assert (answer["server"], answer["revision"]) == ("http://127.0.0.1:9", migrations.head())
+    assert answer["database"] == db.display_url
+    assert ok(db, None, "db current", env=env).stdout == (
+        f"数据库 {db.display_url} 当前版本：{migrations.head()}\n"
+        "已配置服务器 http://127.0.0.1:9：其他命令均发往该服务器，db 命令只作用于上述本地数据库\n"
+    )
+    assert ok(db, None, "--lang en db current", env=env).stdout == (
+        f"database {db.display_url} is at revision {migrations.head()}\n"
+        "a server is configured: every other command goes to http://127.0.0.1:9; "
+        "db acts on the local database above\n"
+    )
 
 
 def test_db_upgrade_on_a_new_sqlite_file(tmp_path: Path) -> None:
