@@ -121,6 +121,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_user": ("用户 {login} 不存在", "user {login} does not exist"),
     "no_department": ("部门 “{name}” 不存在", "department '{name}' does not exist"),
     "no_jurisdiction": ("行政区 “{name}” 不存在", "jurisdiction '{name}' does not exist"),
+    "no_jurisdiction_near": (
+        "行政区 “{name}” 不存在；是否指：{near}？",
+        "jurisdiction '{name}' does not exist; did you mean: {near}?",
+    ),
     "no_school": ("学校 “{name}” 不存在", "school '{name}' does not exist"),
     # permission (exit 4)
     "admin_only": ("只有管理员（admin）可以执行此操作", "only an admin may do this"),
@@ -843,6 +847,16 @@ class Choices:
             f"{code}（{label(code, lang)}）" if label(code, lang) != code else code
             for code in self.codes
         )
+
+
+@dataclass(frozen=True)
+class Names:
+    """A message parameter listing names as they are written (never read as codes)."""
+
+    names: tuple[str, ...]
+
+    def message(self, lang: str = "zh") -> str:
+        return (", " if lang == "en" else "、").join(self.names)
 
 
 def code_of(value: str, codes: tuple[str, ...]) -> str | None:

@@ -296,6 +296,36 @@ def test_item_list_refusals(db: Database) -> None:
     )
 
 
+def test_an_unknown_jurisdiction_suggests_the_closest_names(db: Database) -> None:
+    refused(
+        db,
+        "li.na",
+        "item list --jurisdiction 鹤壁",
+        exit=3,
+        stderr="错误：行政区 “鹤壁” 不存在；是否指：鹤壁市？\n",
+    )
+    refused(
+        db,
+        "li.na",
+        "--lang en item list --jurisdiction 鹤壁",
+        exit=3,
+        stderr="error: jurisdiction '鹤壁' does not exist; did you mean: 鹤壁市?\n",
+        lang="en",
+    )
+    refused_json(db, "li.na", "item list --jurisdiction 鹤壁", exit=3, code="no_jurisdiction_near")
+    # up to three, closest first; the parent of a new jurisdiction too
+    ok(db, "admin", f"org add-jurisdiction 鹤山区 --level county --parent {CITY}")
+    refused(
+        db,
+        "admin",
+        "org add-jurisdiction 新区 --level county --parent 鹤壁区",
+        exit=3,
+        stderr="错误：行政区 “鹤壁区” 不存在；是否指：鹤山区、鹤壁市？\n",
+    )
+    # nothing close: the plain message, under its own code
+    refused_json(db, "li.na", "item list --jurisdiction 火星市", exit=3, code="no_jurisdiction")
+
+
 def test_env_vars_give_database_and_user(db: Database) -> None:
     item_id = apply(db)
     env = {"CAMPUSGATE_DB": db.url, "CAMPUSGATE_USER": "li.na"}
