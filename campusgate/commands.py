@@ -77,7 +77,8 @@ def on_terminal() -> bool:
 @command(db, "current")
 def db_current(app: App) -> None:
     """Print the schema revision and which database is in use (a SQLite file not created
-    yet is at no revision, and stays uncreated).
+    yet is at no revision, and stays uncreated); in remote mode, also the server that every
+    command but ``db`` goes to.
 
     \b
     Example:
@@ -85,6 +86,7 @@ def db_current(app: App) -> None:
     """
     from campusgate import migrations
     from campusgate.models import Unavailable
+    from campusgate.remote import configured
 
     try:
         database = app.db
@@ -95,10 +97,20 @@ def db_current(app: App) -> None:
     current = migrations.current(database) if database else None
     url = database.display_url if database else app.settings.database_url
     backend = database.backend if database else "sqlite"
+    server = configured(app)
+    lines = [app.t("db_at", revision=current or "base", url=url)]
+    if server is not None:
+        lines.append(app.t("db_remote_mode", server=server.url))
     emit(
         app,
-        {"revision": current, "head": migrations.head(), "database": url, "backend": backend},
-        app.t("db_at", revision=current or "base", url=url),
+        {
+            "revision": current,
+            "head": migrations.head(),
+            "database": url,
+            "backend": backend,
+            "server": server.url if server else None,
+        },
+        "\n".join(lines),
     )
 
 

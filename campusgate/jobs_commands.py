@@ -41,11 +41,15 @@ def jobs_run(app: App, name: str, day: str | None, dry_run: bool) -> None:
 
 
 def _print_summary(app: App, summary: dict[str, Any]) -> None:
-    """What the job counted, each count under its name in the reader's language."""
+    """What the job counted, each count under its name in the reader's language; then the
+    files it wrote (or, in a dry run, would write), one a line."""
     shown = {k: v for k, v in summary.items() if k not in ("job", "date", "head")}
     sep = "，" if app.lang == "zh" else ", "
     text = sep.join(f"{app.label('job_' + k)} {_short(app, v)}" for k, v in shown.items())
     click.echo(app.t("job_done", job=summary["job"], day=summary["date"], summary=text))
+    written = "job_would_write" if summary.get("dry_run") else "job_wrote"
+    for path in summary.get("files", ()):
+        click.echo(app.t(written, path=path))
 
 
 def _short(app: App, value: Any) -> str:

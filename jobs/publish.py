@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,12 @@ ACTOR = Actor.system(NAME)
 
 
 def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = None) -> dict:
-    """Publish ``as_of``'s year's filed items in chunks, then write the whitelists."""
+    """Publish ``as_of``'s year's filed items in chunks, then write the whitelists; a dry
+    run writes nothing and reports the files it would write."""
     ctx = ctx or default_context(db)
     year = as_of.year
     summary: dict[str, Any] = {"year": year, "published": 0, "files": []}
+    publishing: set[int] = set()
     after_id = 0
     while True:
         with chunk(db, dry_run) as session:
@@ -43,39 +46,52 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
             )
             for item in batch:
                 transition(session, ACTOR, item, "publish", Params(), tree, today=as_of)
+                publishing.add(item.jurisdiction_id)
+                after_id = item.id  # read here: a dry run's rollback detaches the items
         if not batch:
             break
-        after_id = batch[-1].id
         summary["published"] += len(batch)
         progress(ctx, NAME, summary["published"])
-    if not dry_run:
-        summary["files"] = write_whitelists(db, year, ctx.settings.publish)
+    summary["files"] = write_whitelists(
+        db, year, ctx.settings.publish, dry_run=dry_run, publishing=publishing
+    )
     log.info("publish %s: %s published", as_of, summary["published"])
     return summary
 
 
-def write_whitelists(db: Database, year: int, settings: Any) -> list[str]:
+def write_whitelists(
+    db: Database,
+    year: int,
+    settings: Any,
+    *,
+    dry_run: bool = False,
+    publishing: Collection[int] = (),
+) -> list[str]:
     """Each jurisdiction's whitelist of ``year`` in every format, under the publish folder's
-    ``year``, with the configured hotline and mailbox."""
+    ``year``, with the configured hotline and mailbox. With ``dry_run``, only the paths it
+    would write, counting the jurisdictions of ``publishing`` (whose items a dry run
+    published and rolled back) as published."""
     folder = Path(settings.folder)
     written = []
     with db.read() as session:
         tree = Tree.load(session)
-        jurisdictions = session.scalars(
+        published = session.scalars(
             select(Item.jurisdiction_id)
             .where(Item.kind == WHITELIST, Item.year == year, Item.state == PUBLISHED)
             .group_by(Item.jurisdiction_id)
-            .order_by(Item.jurisdiction_id)
         ).all()
-        for jid in jurisdictions:
-            entries = publication.rows(session, jid, year, tree)
+        for jid in sorted({*published, *publishing}):
             name = tree.name(jid)
+            paths = {fmt: folder / str(year) / f"{name}.{fmt}" for fmt in publication.FORMATS}
+            if dry_run:
+                written += [str(path) for path in paths.values()]
+                continue
+            entries = publication.rows(session, jid, year, tree)
             about = {
                 "level": tree.levels[jid],
                 "hotline": settings.hotline,
                 "mailbox": settings.mailbox,
             }
-            for fmt in publication.FORMATS:
-                path = folder / str(year) / f"{name}.{fmt}"
+            for fmt, path in paths.items():
                 written.append(str(publication.write(path, fmt, name, year, entries, **about)))
     return written

@@ -42,6 +42,15 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch, drill_config: Path) -> str:
     return TODAY
 
 
+@pytest.fixture(autouse=True)
+def local_mode(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No server configured: neither by the environment nor by a login stored in the user's
+    own config folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "no-login"))
+    monkeypatch.delenv("CAMPUSGATE_SERVER", raising=False)
+    monkeypatch.delenv("CAMPUSGATE_TOKEN", raising=False)
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A throwaway PostgreSQL database at head, for this test session."""

@@ -6,9 +6,11 @@ the message needs, so the same error reads in Chinese or English.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
-from campusgate.workflow.messages import render
+from campusgate.workflow.messages import Names, render
 
 
 class CampusgateError(Exception):
@@ -74,3 +76,12 @@ class DatabaseUnavailable(CampusgateError):
     """The database cannot be opened or reached, or has no schema: what to do is in the message."""
 
     exit_code = 1
+
+
+def not_found(code: str, name: str, known: Iterable[str]) -> NotFound:
+    """The refusal of the unknown ``name``; where some of the ``known`` names are close to
+    it, its ``{code}_near`` variant, which names up to three of them, closest first."""
+    near = difflib.get_close_matches(name, list(known), n=3)
+    if not near:
+        return NotFound(code, name=name)
+    return NotFound(f"{code}_near", name=name, near=Names(tuple(near)))

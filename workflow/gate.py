@@ -38,6 +38,7 @@ from campusgate.workflow.tx import writing
 
 #: Why an item may not enter a school, in the order they are checked.
 REASONS = (
+    "not_whitelist_item",
     "out_of_jurisdiction",
     "wrong_year",
     "revoked",
@@ -111,8 +112,8 @@ def decide(session: Session, school: School, item: Item, day: date, tree: Tree) 
     def verdict(reason: str | None, cap: int | None = None, taken: int = 0) -> Verdict:
         return Verdict(reason is None, reason, school.name, item.id, day, cap, taken)
 
-    if item.kind != WHITELIST:  # a rectification item is on no whitelist
-        return verdict("not_published")
+    if item.kind != WHITELIST:
+        return verdict("not_whitelist_item")
     if not tree.within(school.jurisdiction_id, item.jurisdiction_id):
         return verdict("out_of_jurisdiction")
     if item.year != day.year:

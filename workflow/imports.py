@@ -53,6 +53,7 @@ FIELD_OF_ERROR = {
     "no_department": "department",
     "no_school": "school",
     "no_jurisdiction": "jurisdiction",
+    "no_jurisdiction_near": "jurisdiction",
     "no_item": "linked_item",
     "duplicate_application": "title",
     "year_past": "year",

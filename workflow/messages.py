@@ -121,6 +121,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_user": ("用户 {login} 不存在", "user {login} does not exist"),
     "no_department": ("部门 “{name}” 不存在", "department '{name}' does not exist"),
     "no_jurisdiction": ("行政区 “{name}” 不存在", "jurisdiction '{name}' does not exist"),
+    "no_jurisdiction_near": (
+        "行政区 “{name}” 不存在；是否指：{near}？",
+        "jurisdiction '{name}' does not exist; did you mean: {near}?",
+    ),
     "no_school": ("学校 “{name}” 不存在", "school '{name}' does not exist"),
     # permission (exit 4)
     "admin_only": ("只有管理员（admin）可以执行此操作", "only an admin may do this"),
@@ -250,6 +254,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # confirmations
     "db_at": ("数据库 {url} 当前版本：{revision}", "database {url} is at revision {revision}"),
+    "db_remote_mode": (
+        "已配置服务器 {server}：其他命令均发往该服务器，db 命令只作用于上述本地数据库",
+        "a server is configured: every other command goes to {server}; db acts on the local "
+        "database above",
+    ),
     "org_loaded": (
         "组织已载入：新建 {created}，更新 {updated}，未变 {unchanged}",
         "organisation loaded: {created} created, {updated} updated, {unchanged} unchanged",
@@ -417,6 +426,10 @@ MESSAGES |= {
     "gate_refused": (
         "不准许：事项 {item} 不能于 {date} 进入 {school}（{reason}）",
         "not allowed: item {item} may not enter {school} on {date} ({reason})",
+    ),
+    "gate_not_whitelist_item": (
+        "事项 {item} 是整改台账事项，不是白名单事项，不得进入 {school}",
+        "item {item} is a rectification ledger item, not a whitelist item; it may not enter {school}",
     ),
     "gate_out_of_jurisdiction": (
         "事项 {item} 不在覆盖 {school} 的白名单中，不得进入该校",
@@ -765,6 +778,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "retire": ("清理", "retire"),
     # publication and the campus gate
     "entity_entry": ("进校登记", "entry"),
+    "not_whitelist_item": (
+        "整改台账事项，不是白名单事项",
+        "a rectification ledger item, not a whitelist item",
+    ),
     "out_of_jurisdiction": ("不在覆盖该校的白名单中", "on no whitelist covering the school"),
     "wrong_year": ("不属于该年度白名单", "not on that year's whitelist"),
     "not_published": ("尚未发布", "not published"),
@@ -832,6 +849,16 @@ class Choices:
         )
 
 
+@dataclass(frozen=True)
+class Names:
+    """A message parameter listing names as they are written (never read as codes)."""
+
+    names: tuple[str, ...]
+
+    def message(self, lang: str = "zh") -> str:
+        return (", " if lang == "en" else "、").join(self.names)
+
+
 def code_of(value: str, codes: tuple[str, ...]) -> str | None:
     """The code among ``codes`` whose Chinese or English label reads ``value``."""
     for code in codes:
@@ -872,6 +899,8 @@ MESSAGES |= {
         "{actor} may not run jobs or read the outbox: the admin role is needed",
     ),
     "job_done": ("任务 {job}（{day}）完成：{summary}", "job {job} ({day}) done: {summary}"),
+    "job_wrote": ("  已写入 {path}", "  wrote {path}"),
+    "job_would_write": ("  将写入 {path}", "  would write {path}"),
     "smtp_not_configured": (
         "未配置 SMTP（[smtp] host）：邮件保留在发件箱待发送",
         "no SMTP configured ([smtp] host): messages stay pending in the outbox",

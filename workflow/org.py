@@ -23,6 +23,7 @@ from campusgate.workflow.errors import (
     NotFound,
     PermissionDenied,
     RuleRefused,
+    not_found,
 )
 from campusgate.workflow.kinds import LEVELS, ROLES
 from campusgate.workflow.scope import (
@@ -102,7 +103,7 @@ def _jurisdiction(session: Session, login: str, name: str, level: str, parent: s
     if parent:
         parent_row = session.scalar(select(Jurisdiction).where(Jurisdiction.name == parent))
         if parent_row is None:
-            raise NotFound("no_jurisdiction", name=parent)
+            raise not_found("no_jurisdiction", parent, session.scalars(select(Jurisdiction.name)))
         if parent_row.level != PARENT_LEVEL[level]:
             raise InvalidInput("bad_parent_level", level=level, parent_level=PARENT_LEVEL[level])
     parent_id = parent_row.id if parent_row else None

@@ -176,7 +176,9 @@ class Tree:
             return self.by_name[name_or_id]
         if name_or_id.isascii() and name_or_id.isdigit() and int(name_or_id) in self.names:
             return int(name_or_id)
-        raise NotFound("no_jurisdiction", name=name_or_id)
+        from campusgate.workflow.errors import not_found
+
+        raise not_found("no_jurisdiction", name_or_id, self.by_name)
 
     def name(self, jid: int | None) -> str:
         return "" if jid is None else self.names.get(jid, str(jid))

@@ -296,6 +296,36 @@ def test_item_list_refusals(db: Database) -> None:
     )
 
 
+def test_an_unknown_jurisdiction_suggests_the_closest_names(db: Database) -> None:
+    refused(
+        db,
+        "li.na",
+        "item list --jurisdiction 鹤壁",
+        exit=3,
+        stderr="错误：行政区 “鹤壁” 不存在；是否指：鹤壁市？\n",
+    )
+    refused(
+        db,
+        "li.na",
+        "--lang en item list --jurisdiction 鹤壁",
+        exit=3,
+        stderr="error: jurisdiction '鹤壁' does not exist; did you mean: 鹤壁市?\n",
+        lang="en",
+    )
+    refused_json(db, "li.na", "item list --jurisdiction 鹤壁", exit=3, code="no_jurisdiction_near")
+    # up to three, closest first; the parent of a new jurisdiction too
+    ok(db, "admin", f"org add-jurisdiction 鹤山区 --level county --parent {CITY}")
+    refused(
+        db,
+        "admin",
+        "org add-jurisdiction 新区 --level county --parent 鹤壁区",
+        exit=3,
+        stderr="错误：行政区 “鹤壁区” 不存在；是否指：鹤山区、鹤壁市？\n",
+    )
+    # nothing close: the plain message, under its own code
+    refused_json(db, "li.na", "item list --jurisdiction 火星市", exit=3, code="no_jurisdiction")
+
+
 def test_env_vars_give_database_and_user(db: Database) -> None:
     item_id = apply(db)
     env = {"CAMPUSGATE_DB": db.url, "CAMPUSGATE_USER": "li.na"}
@@ -1251,10 +1281,28 @@ def test_db_current_json(db: Database) -> None:
         "head": migrations.head(),
         "database": db.display_url,
         "backend": db.backend,
+        "server": None,
     }
     assert db.backend in ("sqlite", "postgresql")
     out = ok(db, None, "db current").stdout
     assert out == f"数据库 {db.display_url} 当前版本：{migrations.head()}\n"
+
+
+def test_db_current_in_remote_mode_names_the_server(db: Database) -> None:
+    # no server answers there: db current stays local and asks it nothing
+    env = {"CAMPUSGATE_SERVER": "http://127.0.0.1:9/", "CAMPUSGATE_TOKEN": "cg_1_x"}
+    answer = ok_json(db, None, "db current", env=env)
+    assert (answer["server"], answer["revision"]) == ("http://127.0.0.1:9", migrations.head())
+    assert answer["database"] == db.display_url
+    assert ok(db, None, "db current", env=env).stdout == (
+        f"数据库 {db.display_url} 当前版本：{migrations.head()}\n"
+        "已配置服务器 http://127.0.0.1:9：其他命令均发往该服务器，db 命令只作用于上述本地数据库\n"
+    )
+    assert ok(db, None, "--lang en db current", env=env).stdout == (
+        f"database {db.display_url} is at revision {migrations.head()}\n"
+        "a server is configured: every other command goes to http://127.0.0.1:9; "
+        "db acts on the local database above\n"
+    )
 
 
 def test_db_upgrade_on_a_new_sqlite_file(tmp_path: Path) -> None:

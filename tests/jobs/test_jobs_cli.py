@@ -9,7 +9,8 @@ import pytest
 from campusgate.models import Database
 from tests.cli.test_cli import ok, ok_json, refused, refused_json
 from tests.conftest import TODAY
-from tests.org import on_ledger
+from tests.org import CITY, COUNTY, filed, on_ledger, snapshot, state
+from tests.publication.helpers import YEAR, county_published, quotas
 
 
 def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
@@ -59,3 +60,36 @@ def test_jobs_run_refusals(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_pa
     refused(db, "nobody", f"jobs run reminders --date {TODAY}", exit=3)
     refused_json(db, "wang.fang", "outbox list", exit=4, code="not_permitted_jobs")
     refused(db, "admin", "outbox list --state lost", exit=2, contains=("lost",))
+
+
+def test_publish_dry_run_lists_the_files_it_would_write(
+    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    quotas(db)
+    county_published(db)  # 淇滨区's whitelist is published already
+    city = filed(db, year=YEAR)  # 鹤壁市's is published by the job
+    config = tmp_path / "campusgate.toml"
+    folder = tmp_path / "published"
+    config.write_text(f'[clock]\nallow_override = true\n[publish]\nfolder = "{folder}"\n')
+    monkeypatch.setenv("CAMPUSGATE_CONFIG", str(config))
+    would = [
+        str(folder / "2026" / f"{name}.{fmt}")
+        for name in (CITY, COUNTY)
+        for fmt in ("html", "csv", "xlsx", "json")
+    ]
+    before = snapshot(db)
+
+    dry = ok_json(db, "admin", f"jobs run publish --date {TODAY} --dry-run")
+    assert (dry["dry_run"], dry["published"], dry["files"]) == (True, 1, would)
+    human = ok(db, "admin", f"jobs run publish --date {TODAY} --dry-run").stdout
+    assert human.splitlines() == [
+        f"任务 publish（{TODAY}）完成：演练（不写入） 是，年度 2026，已发布 1，文件 8",
+        *(f"  将写入 {path}" for path in would),
+    ]
+    english = ok(db, "admin", f"--lang en jobs run publish --date {TODAY} --dry-run").stdout
+    assert english.splitlines()[1] == f"  would write {would[0]}"
+    assert not folder.exists() and snapshot(db) == before and state(db, city) == "filed"
+
+    done = ok(db, "admin", f"jobs run publish --date {TODAY}").stdout
+    assert done.splitlines()[1:] == [f"  已写入 {path}" for path in would]
+    assert all(Path(path).is_file() for path in would) and state(db, city) == "published"

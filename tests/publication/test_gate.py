@@ -52,6 +52,7 @@ def test_every_reason_of_the_gate(db: Database) -> None:
     revoked = published(db, title="撤销")
     items.fire(db, "zhao.lei", revoked, "revoke", Params(reason="重复"), today=CHANGED_ON)
     not_yet = filed(db, year=YEAR, title="未发布")
+    rectification = clue(db)
 
     assert check(db, city) == (
         0,
@@ -71,11 +72,10 @@ def test_every_reason_of_the_gate(db: Database) -> None:
         "suspended": check(db, suspended),
         "revoked": check(db, revoked),
         "not_published": check(db, not_yet),
+        "not_whitelist_item": check(db, rectification),
     }
     for reason, (code, answer) in reasons.items():
         assert (code, answer["allowed"], answer["reason"]) == (5, False, reason)
-    rectification = clue(db)
-    assert check(db, rectification)[1]["reason"] == "not_published"
     # before it was published, and before it was suspended
     assert check(db, city, day="2026-01-01")[1]["reason"] == "not_published"
     assert check(db, suspended, day="2026-10-31")[0] == 0
@@ -88,6 +88,45 @@ def test_every_reason_of_the_gate(db: Database) -> None:
     human = run(db, "wu.min", ["check", "--school", SCHOOL, "--item", str(city)])
     assert human.exit_code == 5
     assert human.stdout == f"不准许：事项 {city} 不能于 2026-12-01 进入 {SCHOOL}（已达每校上限）\n"
+
+
+def test_a_rectification_item_is_no_whitelist_item_at_the_gate(db: Database) -> None:
+    quotas(db)
+    rectification = clue(db)
+    assert check(db, rectification) == (
+        5,
+        {
+            "allowed": False,
+            "reason": "not_whitelist_item",
+            "school": SCHOOL,
+            "item": rectification,
+            "date": "2026-12-01",
+            "per_school_max": None,
+            "received": 0,
+        },
+    )
+    argv = ["check", "--school", SCHOOL, "--item", str(rectification)]
+    human = run(db, "wu.min", argv)
+    assert (human.exit_code, human.stderr) == (5, "")
+    assert human.stdout == (
+        f"不准许：事项 {rectification} 不能于 2026-12-01 进入 {SCHOOL}"
+        "（整改台账事项，不是白名单事项）\n"
+    )
+    english = run(db, "wu.min", ["--lang", "en", *argv])
+    assert (english.exit_code, english.stderr) == (5, "")
+    assert english.stdout == (
+        f"not allowed: item {rectification} may not enter {SCHOOL} on 2026-12-01"
+        " (a rectification ledger item, not a whitelist item)\n"
+    )
+    refused(
+        db,
+        "wu.min",
+        record(rectification),
+        exit=5,
+        stderr=f"错误：事项 {rectification} 是整改台账事项，不是白名单事项，不得进入 {SCHOOL}\n",
+    )
+    refused_json(db, "wu.min", record(rectification), exit=5, code="gate_not_whitelist_item")
+    assert entries(db) == []
 
 
 def test_entry_record_is_refused_when_check_fails(db: Database) -> None:

@@ -267,6 +267,22 @@ def test_clues_import_with_their_audit_events(db: Database, tmp_path: Path) -> N
     refused(db, "li.na", ["import", "clues", str(path)], exit=4)
 
 
+def test_an_unknown_jurisdiction_in_an_import_names_its_column_and_the_closest(
+    db: Database, tmp_path: Path
+) -> None:
+    rows = [
+        ["行政区", "线索来源", "问题方面", "问题线索"],
+        [CITY, "hotline", "duty", "节假日安排教师值班"],
+        ["鹤壁", "hotline", "forms", "重复填报表格"],
+    ]
+    path = csv_file(tmp_path / "clues.csv", rows, "utf-8")
+    result = refused(db, "wang.fang", ["import", "clues", str(path)], exit=2)
+    assert result.stderr == (
+        f"错误：文件 {path} 有 1 行有误，未导入任何数据："
+        "第 3 行 行政区：行政区 “鹤壁” 不存在；是否指：鹤壁市？\n"
+    )
+
+
 # --------------------------------------------------------------------------- errors
 
 
