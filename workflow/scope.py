@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from campusgate.models import Item, Jurisdiction, User
-from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
+from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied, not_found
 from campusgate.workflow.validate import MAX_INT, encodable
 
 #: The scheduled jobs' actors and the roles each acts with, in every jurisdiction: they pass
@@ -176,8 +176,6 @@ class Tree:
             return self.by_name[name_or_id]
         if name_or_id.isascii() and name_or_id.isdigit() and int(name_or_id) in self.names:
             return int(name_or_id)
-        from campusgate.workflow.errors import not_found
-
         raise not_found("no_jurisdiction", name_or_id, self.by_name)
 
     def name(self, jid: int | None) -> str:
