@@ -13,15 +13,70 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, NoReturn
 
 import click
 
+from campusgate import i18n
+
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 LANGUAGES = ("zh", "en")
+
+
+def requested_lang(args: list[str]) -> str:
+    """The language asked for by ``--lang`` (as an option, not any argument that reads
+    ``en``), else ``CAMPUSGATE_LANG``: known before click parses, so that click's own
+    messages (usage errors, help) speak it too."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return "en" if args[i + 1] == "en" else "zh"
+        if arg.startswith("--lang="):
+            return "en" if arg == "--lang=en" else "zh"
+    return "en" if os.environ.get("CAMPUSGATE_LANG") == "en" else "zh"
+
+
+class HelpFormatter(click.HelpFormatter):
+    """Help whose option descriptions that are click's own messages (``-h``, ``--version``)
+    are translated when shown: click writes them into the option when it builds it, once,
+    for every language (``Command.get_help_option``)."""
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        rows = [(term, i18n.translate(text)) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+
+class Context(click.Context):
+    formatter_class = HelpFormatter
+
+
+class Command(click.Command):
+    """Every campusgate command: help in the reader's language."""
+
+    context_class = Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        # click builds the help option once and keeps it on the command, for every language
+        # and every thread that follows: it keeps click's msgid, translated when shown
+        with i18n.speaking("en"):
+            return super().get_help_option(ctx)
+
+
+class Group(Command, click.Group):
+    """The root group and its groups: their commands and groups are campusgate's too, and
+    an invocation speaks the language asked for from before click parses its arguments."""
+
+    command_class = Command
+    group_class = type
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        words = sys.argv[1:] if args is None else list(args)
+        with i18n.speaking(requested_lang(words)):
+            return super().main(args, *rest, **kwargs)
 
 
 class App:
@@ -238,7 +293,19 @@ def emit(app: App, data: Any, human: Callable[[Any], None] | str | None = None) 
         click.echo(human)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def print_version(ctx: click.Context, value: bool) -> None:
+    """``--version``: click's line in the reader's language (``click.version_option`` fixes
+    its line when the option is declared, before any language is known)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import version
+
+    line = i18n.translate("%(prog)s, version %(version)s")
+    click.echo(line % {"prog": ctx.find_root().info_name, "version": version("campusgate")})
+    ctx.exit()
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="CAMPUSGATE_DB", help="Database URL or SQLite file path.")
 @click.option(
     "--as", "login", envvar="CAMPUSGATE_USER", help="Act as this login (default: OS user)."
@@ -260,7 +327,14 @@ def emit(app: App, data: Any, human: Callable[[Any], None] | str | None = None) 
     help="Drills: act as of this date; needs [clock] allow_override = true.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.version_option(package_name="campusgate")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: print_version(ctx, value),
+    help="Show the version and exit.",  # click's msgid: HelpFormatter translates it
+)
 @click.pass_context
 def cli(
     ctx: click.Context,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -15,37 +14,35 @@ from campusgate.app import (
     error_line,
     error_payload,
     reader_went_away,
+    requested_lang,
 )
+from campusgate.i18n import speaking
 
-__all__ = ["cli", "main"]
-
-
-def requested_lang(args: list[str]) -> str:
-    """The language asked for by ``--lang`` (as an option, not any argument that reads
-    ``en``), else ``CAMPUSGATE_LANG``."""
-    for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args):
-            return "en" if args[i + 1] == "en" else "zh"
-        if arg.startswith("--lang="):
-            return "en" if arg == "--lang=en" else "zh"
-    return "en" if os.environ.get("CAMPUSGATE_LANG") == "en" else "zh"
+__all__ = ["cli", "main", "requested_lang"]
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console entry point: usage errors honour ``--json`` and exit 2."""
+    """Console entry point: usage errors honour ``--json`` and exit 2, and speak the language
+    asked for (``requested_lang``), as every message does."""
     args = sys.argv[1:] if argv is None else argv
     from campusgate.workflow.validate import encodable
 
+    lang = requested_lang(args)
     if not all(encodable(a) for a in args):  # bytes the terminal could not decode
         from campusgate.workflow.messages import render
 
-        lang = requested_lang(args)
         message = render("undecodable", lang, field="argv")
         if "--json" in args:
             click.echo(error_payload("undecodable", message, EXIT_USAGE))
         else:
             error_line(lang, message)
         sys.exit(EXIT_USAGE)
+    with speaking(lang):  # click's messages are made when shown, below, as well as inside
+        code = _run(args)
+    sys.exit(code)
+
+
+def _run(args: list[str]) -> int:
     try:
         code = cli.main(args=args, prog_name="campusgate", standalone_mode=False)
         sys.stdout.flush()
@@ -56,13 +53,13 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.flush()
         except BrokenPipeError:
             reader_went_away()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.Abort:
-        sys.exit(EXIT_INTERNAL)
+        return EXIT_INTERNAL
     except click.ClickException as exc:
         if "--json" in args:
             click.echo(error_payload("usage", exc.format_message(), EXIT_USAGE))
         else:
             exc.show()
-        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
-    sys.exit(code if isinstance(code, int) else 0)
+        return EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code
+    return code if isinstance(code, int) else 0

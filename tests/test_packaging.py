@@ -1,4 +1,5 @@
-"""The distribution: one top-level import package, migrations as real files, tests in the sdist."""
+"""The distribution: one top-level import package, migrations as real files, click's
+catalogue as package data, tests in the sdist."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
+
+#: click's messages in Chinese, inside the package: the source and what the program loads.
+CATALOGUE = ("locale/zh_CN/LC_MESSAGES/click.po", "locale/zh_CN/LC_MESSAGES/click.mo")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +45,14 @@ def test_the_wheel_installs_one_top_level_package_with_its_migrations(dist: Path
     assert not any(n.startswith("campusgate/alembic/__init__") for n in names)
 
 
+def test_the_wheel_carries_click_s_catalogue_compiled(dist: Path) -> None:
+    """click's messages in Chinese need the ``.mo`` at run time; the ``.po`` is its source."""
+    (wheel,) = dist.glob("campusgate-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        for name in CATALOGUE:
+            assert archive.read(f"campusgate/{name}") == (ROOT / "campusgate" / name).read_bytes()
+
+
 def test_the_sdist_carries_the_tests_and_the_mapped_folders(dist: Path) -> None:
     (sdist,) = dist.glob("campusgate-*.tar.gz")
     with tarfile.open(sdist) as archive:
@@ -53,6 +65,7 @@ def test_the_sdist_carries_the_tests_and_the_mapped_folders(dist: Path) -> None:
         "workflow/kinds.py",
         "jobs/__init__.py",
         "pyproject.toml",
+        *(f"campusgate/{name}" for name in CATALOGUE),
     ):
         assert path in names
 

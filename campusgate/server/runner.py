@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from campusgate.i18n import speaking
 from campusgate.server.protocol import LOCAL_ONLY, OUTPUT_PARAMS
 
 _local = threading.local()
@@ -231,6 +232,12 @@ def _place_files(
 
 
 def _invoke(app: Any, command: click.Command, path: list[str], argv: list[str]) -> Outcome:
+    # click's own messages (a usage error) in the request's language, in this thread only
+    with speaking(app.lang):
+        return _parse_and_run(app, command, path, argv)
+
+
+def _parse_and_run(app: Any, command: click.Command, path: list[str], argv: list[str]) -> Outcome:
     from campusgate.app import EXIT_INTERNAL, EXIT_USAGE, error_payload
     from campusgate.cli import cli
 

@@ -908,6 +908,32 @@ def test_lang_from_environment(db: Database, monkeypatch: pytest.MonkeyPatch) ->
     assert error["message"] == "item 999 does not exist"
 
 
+@pytest.mark.parametrize(
+    ("command", "zh", "en"),
+    [
+        ("item show", "错误：缺少参数 'ITEM_ID'.", "Error: Missing argument 'ITEM_ID'."),
+        (
+            "clue add --link 七",
+            "错误：'--link' 的值无效：'七' 不是有效的数字。",
+            "Error: Invalid value for '--link': '七' is not a valid integer.",
+        ),
+    ],
+)
+def test_click_s_usage_errors_speak_the_reader_s_language(
+    db: Database, command: str, zh: str, en: str
+) -> None:
+    """click's own refusals too (tests/cli/test_click_language.py has them all); the same in
+    remote mode."""
+    before = snapshot(db)
+    for prefix, usage, last in (("", "用法: ", zh), ("--lang en ", "Usage: ", en)):
+        result = run(db, "wang.fang", prefix + command)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith(usage)
+        assert result.stderr.endswith(f"\n{last}\n")
+    assert snapshot(db) == before
+
+
 # --------------------------------------------------------------------------- --json errors
 
 

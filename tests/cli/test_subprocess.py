@@ -35,12 +35,16 @@ def test_the_console_script_is_installed() -> None:
     assert SCRIPT.exists(), f"{SCRIPT} missing: is the project installed in this venv?"
 
 
-def test_help_lists_the_commands() -> None:
-    proc = campusgate("--help")
+@pytest.mark.parametrize(
+    ("lang", "usage", "heading"),
+    [("zh", "用法:", "命令:"), ("en", "Usage:", "Commands:")],
+)
+def test_help_lists_the_commands(lang: str, usage: str, heading: str) -> None:
+    proc = campusgate("--lang", lang, "--help")
     assert proc.returncode == 0
     assert proc.stderr == ""
-    assert proc.stdout.startswith("Usage: campusgate [OPTIONS] COMMAND [ARGS]...")
-    commands = proc.stdout.split("Commands:", 1)[1]
+    assert proc.stdout.startswith(f"{usage} campusgate [OPTIONS] COMMAND [ARGS]...")
+    commands = proc.stdout.split(heading, 1)[1]
     for name in (
         "advance",
         "apply",
@@ -61,15 +65,19 @@ def test_help_lists_the_commands() -> None:
     assert "--reason" in sub.stdout and "--json" in sub.stdout
 
 
-def test_usage_error_with_json_is_one_document() -> None:
-    proc = campusgate("apply", "--json")
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [("zh", "缺少选项 '--department'."), ("en", "Missing option '--department'.")],
+)
+def test_usage_error_with_json_is_one_document(lang: str, message: str) -> None:
+    proc = campusgate("--lang", lang, "apply", "--json")
     assert proc.returncode == 2
     no_traceback(proc)
     assert proc.stderr == ""
     data = json.loads(proc.stdout)  # exactly one document: trailing text would fail here
     assert set(data) == {"error"}
     assert data["error"]["code"] == "usage"
-    assert data["error"]["message"] == "Missing option '--department'."
+    assert data["error"]["message"] == message
     assert data["error"].get("exit", 2) == 2
 
 
@@ -77,7 +85,11 @@ def test_usage_errors_without_json() -> None:
     proc = campusgate("apply")
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert "Missing option '--department'" in proc.stderr
+    assert "错误：缺少选项 '--department'." in proc.stderr
+    assert "运行 'campusgate apply --help' 查看帮助。" in proc.stderr
+    proc = campusgate("--lang", "en", "apply")
+    assert proc.returncode == 2
+    assert "Error: Missing option '--department'." in proc.stderr
     no_traceback(proc)
     proc = campusgate("--lang", "fr", "item", "list", "--json")
     assert proc.returncode == 2
