@@ -120,12 +120,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "no_user": ("用户 {login} 不存在", "user {login} does not exist"),
     "no_department": ("部门 “{name}” 不存在", "department '{name}' does not exist"),
+    "no_department_near": (
+        "部门 “{name}” 不存在；是否指：{near}？",
+        "department '{name}' does not exist; did you mean: {near}?",
+    ),
     "no_jurisdiction": ("行政区 “{name}” 不存在", "jurisdiction '{name}' does not exist"),
     "no_jurisdiction_near": (
         "行政区 “{name}” 不存在；是否指：{near}？",
         "jurisdiction '{name}' does not exist; did you mean: {near}?",
     ),
     "no_school": ("学校 “{name}” 不存在", "school '{name}' does not exist"),
+    "no_school_near": (
+        "学校 “{name}” 不存在；是否指：{near}？",
+        "school '{name}' does not exist; did you mean: {near}?",
+    ),
     # permission (exit 4)
     "admin_only": ("只有管理员（admin）可以执行此操作", "only an admin may do this"),
     "not_permitted": (
@@ -167,6 +175,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_application": (
         "{department} 已有 {year} 年度的同名申请 “{title}”（事项 {id}），不能重复申请",
         "{department} already applied for '{title}' in {year}: item {id}",
+    ),
+    "duplicate_clue": (
+        "与未销号的问题线索 {id} 相同（行政区、来源、方面、问题线索、学校、反映人均一致），"
+        "不能重复登记",
+        "the same as the open clue {id} (jurisdiction, source, aspect, summary, school and "
+        "reporter alike): not taken in twice",
     ),
     # rules (exit 5)
     "state_refused": (
@@ -496,18 +510,33 @@ MESSAGES |= {
     "import_unreadable": ("无法读取文件 {path}：{detail}", "cannot read {path}: {detail}"),
     "import_empty": ("文件 {path} 没有数据行", "{path} holds no data rows"),
     "import_unknown_column": (
-        "文件 {path} 的列 “{column}” 无法识别，可用列：{choices}",
-        "{path}: unknown column '{column}'; columns: {choices}",
+        "文件 {path} 的列无法识别：{column}；可用列：{choices}",
+        "{path}: unknown columns: {column}; columns: {choices}",
+    ),
+    "import_unknown_header": (
+        "无法识别的列，可用列：{choices}",
+        "unknown column; columns: {choices}",
     ),
     "import_missing_column": (
         "文件 {path} 缺少必填列：{column}",
         "{path} lacks the required columns: {column}",
     ),
+    "import_missing_column_unknown": (
+        "文件 {path} 缺少必填列：{column}；另有无法识别的列：{unknown}（可用列：{choices}）",
+        "{path} lacks the required columns: {column}; it has unknown columns: {unknown} "
+        "(columns: {choices})",
+    ),
     "import_bad_rows": (
-        "文件 {path} 有 {count} 行有误，未导入任何数据：{rows}",
-        "{path}: {count} bad rows, nothing imported: {rows}",
+        "文件 {path} {count}，未导入任何数据：{rows}",
+        "{path}: {count}, nothing imported: {rows}",
+    ),
+    "import_bad_row_count": ("有 {rows} 行有误", "{rows} bad rows"),
+    "import_bad_row_problems": (
+        "有 {rows} 行有误（共 {problems} 处）",
+        "{rows} bad rows ({problems} problems)",
     ),
     "import_row": ("第 {row} 行 {column}：{reason}", "row {row}, {column}: {reason}"),
+    "import_same_row": ("与第 {row} 行重复", "the same as row {row}"),
     "imported": ("已导入 {count} 项：{ids}", "imported {count} items: {ids}"),
     # the demo's printing
     "demo_title": (
