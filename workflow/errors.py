@@ -86,6 +86,13 @@ class DatabaseUnavailable(CampusgateError):
     exit_code = 1
 
 
+class CannotStart(CampusgateError):
+    """The machine refuses what a command needs (a port taken, an address not this
+    machine's): what to do is in the message."""
+
+    exit_code = 1
+
+
 def not_found(code: str, name: str, known: Iterable[str]) -> NotFound:
     """The refusal of the unknown ``name``; where some of the ``known`` names are close to
     it, its ``{code}_near`` variant, which names up to three of them, closest first."""

@@ -1060,6 +1060,30 @@ MESSAGES |= {
         "监听地址须为 HOST:PORT：{value}",
         "the listen address must be HOST:PORT: {value}",
     ),
+    "listen_in_use": (
+        "端口 {address} 已被占用（也许已有 campusgate serve 在运行）：请先停止占用该端口的程序，"
+        "或用 --listen 换一个端口",
+        "{address} is already in use (perhaps by another campusgate serve): stop what holds it, "
+        "or choose another port with --listen",
+    ),
+    "listen_not_here": (
+        "{address} 不是本机的地址：请用本机地址（如 127.0.0.1，或 0.0.0.0 表示所有地址）",
+        "{address} is not an address of this machine: use one of its own (127.0.0.1, or "
+        "0.0.0.0 for all)",
+    ),
+    "listen_denied": (
+        "无权监听 {address}（1024 以下的端口需要系统管理员权限）：请换一个端口，由反向代理转发",
+        "not allowed to listen on {address} (ports below 1024 need root): use another port "
+        "behind a reverse proxy",
+    ),
+    "listen_failed": (
+        "无法在 {address} 监听：{detail}；请检查 --listen（或配置中的 [server] listen）",
+        "cannot listen on {address}: {detail}; check --listen (or [server] listen)",
+    ),
+    "serve_failed": (
+        "服务器未能在 {address} 启动，原因见上方日志",
+        "the server did not start on {address}; the log above says why",
+    ),
 }
 
 # --------------------------------------------------------------------------- tables of the admin
