@@ -155,10 +155,22 @@ def token_revoke(app: App, token_id: str) -> None:
 
 @command(cli, "whoami")
 def whoami(app: App) -> None:
-    """Who is acting: the token's user with a server, else --as."""
-    from campusgate.workflow import tokens
+    """Who is acting: the token's user with a server (after ``login``); on the database
+    host, the user --as names (else the operating-system login).
 
-    data = tokens.whoami(app.db, app.login)
+    \b
+    Example:
+        campusgate whoami
+        campusgate --db /srv/campusgate/campusgate.db --as wang.fang whoami
+    """
+    from campusgate.commands import existing_db
+    from campusgate.workflow import tokens
+    from campusgate.workflow.errors import DatabaseUnavailable
+
+    database, missing = existing_db(app)
+    if database is None:  # neither a server nor a database to say who acts
+        raise DatabaseUnavailable("whoami_nowhere", path=missing, login=app.login)
+    data = tokens.whoami(database, app.login)
     roles = "、".join(app.label(role) for role in data["roles"])
     emit(app, data, app.t("whoami_line", **{**data, "roles": roles}))
 

@@ -268,6 +268,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # confirmations
     "db_at": ("数据库 {url} 当前版本：{revision}", "database {url} is at revision {revision}"),
+    "db_not_created": (
+        "数据库文件 {path} 尚不存在（没有任何版本）；建立请运行：campusgate --db {path} db upgrade",
+        "the database file {path} does not exist yet (no revision); create it with: "
+        "campusgate --db {path} db upgrade",
+    ),
     "db_remote_mode": (
         "已配置服务器 {server}：其他命令均发往该服务器，db 命令只作用于上述本地数据库",
         "a server is configured: every other command goes to {server}; db acts on the local "
@@ -1046,6 +1051,14 @@ MESSAGES |= {
     "logged_in": ("已登录 {url}，身份 {login}", "logged in to {url} as {login}"),
     "logged_out": ("已退出 {url}", "logged out of {url}"),
     "not_logged_in": ("尚未登录任何服务器", "not logged in to any server"),
+    "whoami_nowhere": (
+        "尚未登录服务器，本机也没有数据库（{path} 不存在），无法确认操作人 {login}。"
+        "在员工电脑上请先登录：campusgate login --server 服务器地址；"
+        "在数据库所在的电脑上请用 --db 指定数据库、--as 指定操作人",
+        "not logged in to a server, and there is no local database ({path} does not exist) "
+        "to tell who {login} is. On a staff PC, log in first: campusgate login --server URL; "
+        "on the database host, name the database with --db and the user with --as",
+    ),
     "request_invalid": ("请求无效：{detail}", "invalid request: {detail}"),
     "request_too_large": (
         "请求过大（上限 {limit} 字节）",

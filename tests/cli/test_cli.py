@@ -1280,6 +1280,7 @@ def test_db_current_json(db: Database) -> None:
         "revision": migrations.head(),
         "head": migrations.head(),
         "database": db.display_url,
+        "exists": True,
         "backend": db.backend,
         "server": None,
     }
