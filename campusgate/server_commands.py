@@ -115,7 +115,12 @@ def token_issue(app: App, login: str, expires_days: str, note: str | None) -> No
 
 @command(token, "list")
 def token_list(app: App) -> None:
-    """List tokens: who holds them, until when, whether revoked (never the secrets)."""
+    """List tokens: who holds them, until when, whether revoked (never the secrets).
+
+    \b
+    Example:
+        campusgate --as tian.yu token list
+    """
     from campusgate.workflow import tokens
 
     rows = tokens.list_tokens(app.db, app.login)
@@ -146,7 +151,12 @@ def token_list(app: App) -> None:
 @command(token, "revoke")
 @click.argument("token_id")
 def token_revoke(app: App, token_id: str) -> None:
-    """Revoke a token: it no longer opens the server."""
+    """Revoke a token: it no longer opens the server (the id is in ``token list``).
+
+    \b
+    Example:
+        campusgate --as tian.yu token revoke 7
+    """
     from campusgate.workflow import tokens
 
     row = tokens.revoke(app.db, app.login, token_id)
@@ -210,7 +220,12 @@ def login(app: App, url: str) -> None:
 
 @command(cli, "logout")
 def logout(app: App) -> None:
-    """Forget the stored server and token."""
+    """Forget the stored server and token: later commands run locally again.
+
+    \b
+    Example:
+        campusgate logout
+    """
     from campusgate import remote
 
     url = remote.forget()
