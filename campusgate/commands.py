@@ -77,28 +77,24 @@ def on_terminal() -> bool:
 @command(db, "current")
 def db_current(app: App) -> None:
     """Print the schema revision and which database is in use (a SQLite file not created
-    yet is at no revision, and stays uncreated); in remote mode, also the server that every
-    command but ``db`` goes to.
+    yet is said to be missing, and stays uncreated); in remote mode, also the server that
+    every command but ``db`` goes to.
 
     \b
     Example:
         campusgate db current
     """
     from campusgate import migrations
-    from campusgate.models import Unavailable
     from campusgate.remote import configured
 
-    try:
-        database = app.db
-    except Unavailable as exc:
-        if exc.code != "db_missing":
-            raise
-        database = None
+    database, missing = existing_db(app)
     current = migrations.current(database) if database else None
-    url = database.display_url if database else app.settings.database_url
-    backend = database.backend if database else "sqlite"
+    url = database.display_url if database else missing
     server = configured(app)
-    lines = [app.t("db_at", revision=current or "base", url=url)]
+    if database is None:
+        lines = [app.t("db_not_created", path=missing)]
+    else:
+        lines = [app.t("db_at", revision=current or "base", url=url)]
     if server is not None:
         lines.append(app.t("db_remote_mode", server=server.url))
     emit(
@@ -107,11 +103,25 @@ def db_current(app: App) -> None:
             "revision": current,
             "head": migrations.head(),
             "database": url,
-            "backend": backend,
+            "exists": database is not None,
+            "backend": database.backend if database else "sqlite",
             "server": server.url if server else None,
         },
         "\n".join(lines),
     )
+
+
+def existing_db(app: App) -> tuple[Any, str | None]:
+    """``(the configured database, None)``, or ``(None, its path)`` when it is a SQLite file
+    that does not exist yet (only ``db upgrade`` creates one)."""
+    from campusgate.models import Unavailable
+
+    try:
+        return app.db, None
+    except Unavailable as exc:
+        if exc.code != "db_missing":
+            raise
+        return None, str(exc.params["path"])
 
 
 # --------------------------------------------------------------------------- org

@@ -16,10 +16,16 @@ def jobs() -> None:
 
 @command(jobs, "run")
 @click.argument("name")
-@click.option("--date", "day", help="Act as of this date (YYYY-MM-DD; default today).")
+@click.option(
+    "--date",
+    "day",
+    help="Act as of this date (YYYY-MM-DD; default today). A later date than today is a "
+    "drill: it needs [clock] allow_override and really changes the database.",
+)
 @click.option("--dry-run", is_flag=True, help="Count what would be done; change nothing.")
 def jobs_run(app: App, name: str, day: str | None, dry_run: bool) -> None:
-    """Run job NAME for a date: reminders, year-end-review, publish, evaluation, deliver.
+    """Run job NAME for a date: reminders, year-end-review, publish, evaluation, deliver,
+    checkpoint.
 
     \b
     Example:

@@ -30,7 +30,7 @@ def serve(
 
     import uvicorn
 
-    from campusgate.workflow.errors import InvalidInput
+    from campusgate.workflow.errors import CannotStart, InvalidInput
 
     address = listen or app.settings.server.listen
     host, _, port = address.rpartition(":")
@@ -38,23 +38,56 @@ def serve(
         raise InvalidInput("listen_invalid", value=address)
     if bool(certfile) != bool(keyfile):
         raise click.UsageError("--certfile and --keyfile go together")
+    check_listen(host.strip("[]"), int(port), address)
     app.db.dispose()  # reachable and migrated; each worker opens its own
     if app._db_option:
         os.environ["CAMPUSGATE_DB"] = app._db_option
     if app._config:
         os.environ["CAMPUSGATE_CONFIG"] = app._config
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    uvicorn.run(
-        "campusgate.server.api:from_environment",
-        factory=True,
-        host=host.strip("[]"),
-        port=int(port),
-        workers=workers,
-        ssl_certfile=certfile,
-        ssl_keyfile=keyfile,
-        access_log=False,
-        timeout_graceful_shutdown=30,
-    )
+    try:
+        uvicorn.run(
+            "campusgate.server.api:from_environment",
+            factory=True,
+            host=host.strip("[]"),
+            port=int(port),
+            workers=workers,
+            ssl_certfile=certfile,
+            ssl_keyfile=keyfile,
+            access_log=False,
+            timeout_graceful_shutdown=30,
+        )
+    except SystemExit as exc:  # uvicorn's own exit on a failed start (3, "not found" here)
+        if exc.code in (None, 0):
+            raise
+        raise CannotStart("serve_failed", address=address) from None
+
+
+def check_listen(host: str, port: int, address: str) -> None:
+    """The address can be listened on, else one line saying why (exit 1): the port already
+    taken (another server), or an address that is not this machine's. uvicorn binds the
+    same way (``SO_REUSEADDR``) right after; should it still fail, ``serve`` says so."""
+    import errno
+    import socket
+
+    from campusgate.workflow.errors import CannotStart
+
+    try:
+        found = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, where = found[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(where)
+    except OSError as exc:
+        known = {
+            errno.EADDRINUSE: "listen_in_use",
+            errno.EADDRNOTAVAIL: "listen_not_here",
+            errno.EACCES: "listen_denied",
+        }
+        if exc.errno in known:
+            raise CannotStart(known[exc.errno], address=address) from None
+        detail = exc.strerror or type(exc).__name__
+        raise CannotStart("listen_failed", address=address, detail=detail) from None
 
 
 @cli.group()
@@ -82,7 +115,12 @@ def token_issue(app: App, login: str, expires_days: str, note: str | None) -> No
 
 @command(token, "list")
 def token_list(app: App) -> None:
-    """List tokens: who holds them, until when, whether revoked (never the secrets)."""
+    """List tokens: who holds them, until when, whether revoked (never the secrets).
+
+    \b
+    Example:
+        campusgate --as tian.yu token list
+    """
     from campusgate.workflow import tokens
 
     rows = tokens.list_tokens(app.db, app.login)
@@ -113,7 +151,12 @@ def token_list(app: App) -> None:
 @command(token, "revoke")
 @click.argument("token_id")
 def token_revoke(app: App, token_id: str) -> None:
-    """Revoke a token: it no longer opens the server."""
+    """Revoke a token: it no longer opens the server (the id is in ``token list``).
+
+    \b
+    Example:
+        campusgate --as tian.yu token revoke 7
+    """
     from campusgate.workflow import tokens
 
     row = tokens.revoke(app.db, app.login, token_id)
@@ -122,10 +165,22 @@ def token_revoke(app: App, token_id: str) -> None:
 
 @command(cli, "whoami")
 def whoami(app: App) -> None:
-    """Who is acting: the token's user with a server, else --as."""
-    from campusgate.workflow import tokens
+    """Who is acting: the token's user with a server (after ``login``); on the database
+    host, the user --as names (else the operating-system login).
 
-    data = tokens.whoami(app.db, app.login)
+    \b
+    Example:
+        campusgate whoami
+        campusgate --db /srv/campusgate/campusgate.db --as wang.fang whoami
+    """
+    from campusgate.commands import existing_db
+    from campusgate.workflow import tokens
+    from campusgate.workflow.errors import DatabaseUnavailable
+
+    database, missing = existing_db(app)
+    if database is None:  # neither a server nor a database to say who acts
+        raise DatabaseUnavailable("whoami_nowhere", path=missing, login=app.login)
+    data = tokens.whoami(database, app.login)
     roles = "、".join(app.label(role) for role in data["roles"])
     emit(app, data, app.t("whoami_line", **{**data, "roles": roles}))
 
@@ -165,7 +220,12 @@ def login(app: App, url: str) -> None:
 
 @command(cli, "logout")
 def logout(app: App) -> None:
-    """Forget the stored server and token."""
+    """Forget the stored server and token: later commands run locally again.
+
+    \b
+    Example:
+        campusgate logout
+    """
     from campusgate import remote
 
     url = remote.forget()

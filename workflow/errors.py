@@ -7,8 +7,8 @@ the message needs, so the same error reads in Chinese or English.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from campusgate.workflow.messages import Names, render
 
@@ -19,7 +19,15 @@ class CampusgateError(Exception):
     def __init__(self, code: str, **params: Any) -> None:
         self.code = code
         self.params = params
+        #: further problems found with the same input (``Problems``): read where every one
+        #: is reported (an import names each of a row's), while this one decides the exit
+        self.also: tuple[CampusgateError, ...] = ()
         super().__init__(code)
+
+    @property
+    def every(self) -> tuple[CampusgateError, ...]:
+        """This problem and every further one found with the same input."""
+        return (self, *self.also)
 
     def message(self, lang: str = "zh") -> str:
         return render(self.code, lang, **self.params)
@@ -78,6 +86,13 @@ class DatabaseUnavailable(CampusgateError):
     exit_code = 1
 
 
+class CannotStart(CampusgateError):
+    """The machine refuses what a command needs (a port taken, an address not this
+    machine's): what to do is in the message."""
+
+    exit_code = 1
+
+
 def not_found(code: str, name: str, known: Iterable[str]) -> NotFound:
     """The refusal of the unknown ``name``; where some of the ``known`` names are close to
     it, its ``{code}_near`` variant, which names up to three of them, closest first."""
@@ -85,3 +100,39 @@ def not_found(code: str, name: str, known: Iterable[str]) -> NotFound:
     if not near:
         return NotFound(code, name=name)
     return NotFound(f"{code}_near", name=name, near=Names(tuple(near)))
+
+
+_T = TypeVar("_T")
+
+#: Which of several problems with one input decides the exit code (SPEC §7): input, not
+#: found, permission, rules.
+_DECIDES = (InvalidInput, NotFound, PermissionDenied, RuleRefused)
+
+
+class Problems:
+    """Every problem found with one input, instead of only the first: each check runs, and
+    ``raise_any`` raises the one that decides (input before not found before permission
+    before rules, else the first found) carrying the others in ``also``. Races, locks and
+    unreachable databases are not problems of the input: they are raised at once."""
+
+    def __init__(self) -> None:
+        self.found: list[CampusgateError] = []
+
+    def check(self, func: Callable[..., _T], *args: Any, **kwargs: Any) -> _T | None:
+        """``func(*args, **kwargs)``, or None when it refuses (the refusal is kept)."""
+        try:
+            return func(*args, **kwargs)
+        except _DECIDES as exc:
+            self.found.extend(exc.every)
+            return None
+
+    def raise_any(self) -> None:
+        if not self.found:
+            return
+
+        def rank(exc: CampusgateError) -> int:
+            return next(n for n, kind in enumerate(_DECIDES) if isinstance(exc, kind))
+
+        first = min(self.found, key=rank)  # the earliest found of the deciding kind
+        first.also = tuple(exc for exc in self.found if exc is not first)
+        raise first

@@ -32,8 +32,7 @@ from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import local, now_utc
 from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.errors import GuardRefused, InvalidInput, PermissionDenied
-from campusgate.workflow.intake import find_school
-from campusgate.workflow.scope import Actor, Tree, load_actor, load_item
+from campusgate.workflow.scope import Actor, Tree, find_school, load_actor, load_item
 from campusgate.workflow.tx import writing
 
 #: Why an item may not enter a school, in the order they are checked.

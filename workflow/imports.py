@@ -3,7 +3,8 @@ or XLSX, with the columns of SPEC §7 or the headers of real published lists.
 
 All or nothing: every row is checked and opened in one transaction through the same intake
 functions as ``apply`` and ``clue add`` (each with its audit event); when any row is bad,
-every bad row is reported (row number, column, reason), exit 2, and nothing is written.
+every problem of every bad row is reported (row number, column, reason), together with the
+header's unknown columns, exit 2, and nothing is written.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from campusgate.models import Database, Item
-from campusgate.workflow.errors import CampusgateError, InvalidInput, PermissionDenied
-from campusgate.workflow.intake import add_clue_in, application_fields, apply_in, clue_fields
-from campusgate.workflow.messages import render
+from campusgate.workflow.errors import CampusgateError, InvalidInput, PermissionDenied, Problems
+from campusgate.workflow.intake import add_clue_in, application_values, apply_in, clue_values
+from campusgate.workflow.messages import Names, render
 from campusgate.workflow.scope import Actor, Tree, load_actor
 from campusgate.workflow.tx import writing
 
@@ -48,18 +49,30 @@ CLUE_HEADERS: dict[str, tuple[str, ...]] = {
     "school": ("school", "学校"),
     "reporter": ("reporter", "反映人联系方式"),
 }
+REQUIRED = {
+    id(APPLICATION_HEADERS): ("department", "title", "year", "basis_kind", "basis_docs"),
+    id(CLUE_HEADERS): ("jurisdiction", "source", "aspect", "summary"),
+}
 #: The field a refusal without one concerns, by its message code.
 FIELD_OF_ERROR = {
     "no_department": "department",
+    "no_department_near": "department",
+    "not_permitted_apply": "department",
     "no_school": "school",
+    "no_school_near": "school",
     "no_jurisdiction": "jurisdiction",
     "no_jurisdiction_near": "jurisdiction",
+    "not_permitted_clue": "jurisdiction",
     "no_item": "linked_item",
     "duplicate_application": "title",
+    "duplicate_clue": "summary",
+    "year_out_of_range": "year",
     "year_past": "year",
     "emergency_current_year": "basis_kind",
     "school_outside": "school",
 }
+#: The refusals that name an existing item as the one a row repeats.
+DUPLICATES = frozenset({"duplicate_application", "duplicate_clue"})
 #: Headers read and left alone.
 IGNORED = frozenset({"序号", "no", "id", "编号"})
 LIST_FIELDS = frozenset({"basis_docs", "lead_units"})
@@ -117,11 +130,25 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+@dataclass(frozen=True)
+class Header:
+    """The header row: its number in the file, ``{column index: (field, header as
+    written)}``, and the columns it names that are not known (``(index, header)``)."""
+
+    row: int
+    columns: dict[int, tuple[str, str]]
+    unknown: tuple[tuple[int, str], ...]
+
+    def index(self, field: str) -> int | None:
+        return next((i for i, (f, _) in self.columns.items() if f == field), None)
+
+
 def _columns(
     path: str | Path, table: list[tuple[int, list[str]]], headers: dict[str, tuple[str, ...]]
-) -> tuple[dict[int, tuple[str, str]], list[tuple[int, list[str]]]]:
-    """``{column index: (field, header as written)}`` from the header row (the first row
-    naming two known columns; a title row above it is skipped), and the rows below it."""
+) -> tuple[Header, list[tuple[int, list[str]]]]:
+    """The header row (the first row naming two known columns; a title row above it is
+    skipped) and the rows below it. A missing required column refuses the file at once;
+    unknown columns are reported with the rows' problems."""
     known = {name: field for field, names in headers.items() for name in names}
     at = next(
         (n for n, (_, row) in enumerate(table) if sum(cell in known for cell in row) >= 2), None
@@ -129,30 +156,34 @@ def _columns(
     if at is None:
         raise InvalidInput("import_empty", path=str(path))
     columns: dict[int, tuple[str, str]] = {}
+    unknown: list[tuple[int, str]] = []
     for index, cell in enumerate(table[at][1]):
         if cell in known:
             columns[index] = (known[cell], cell)
         elif cell not in IGNORED and cell != "":
-            choices = " | ".join(name for names in headers.values() for name in names)
-            raise InvalidInput(
-                "import_unknown_column", path=str(path), column=cell, choices=choices
-            )
+            unknown.append((index, cell))
     present = {field for field, _ in columns.values()}
     missing = [field for field in REQUIRED[id(headers)] if field not in present]
     if missing:
         # every missing column, by each of the names it may carry (the first Chinese one too)
         named = "、".join(" / ".join(headers[field][:2]) for field in missing)
+        if unknown:  # a misspelt header is the likely cause: say both
+            raise InvalidInput(
+                "import_missing_column_unknown",
+                path=str(path),
+                column=named,
+                unknown=Names(tuple(cell for _, cell in unknown)),
+                choices=_choices(headers),
+            )
         raise InvalidInput("import_missing_column", path=str(path), column=named)
     body = table[at + 1 :]
     if not body:
         raise InvalidInput("import_empty", path=str(path))
-    return columns, body
+    return Header(table[at][0], columns, tuple(unknown)), body
 
 
-REQUIRED = {
-    id(APPLICATION_HEADERS): ("department", "title", "year", "basis_kind", "basis_docs"),
-    id(CLUE_HEADERS): ("jurisdiction", "source", "aspect", "summary"),
-}
+def _choices(headers: dict[str, tuple[str, ...]]) -> str:
+    return " | ".join(name for names in headers.values() for name in names)
 
 
 def _record(columns: dict[int, tuple[str, str]], row: list[str]) -> dict[str, Any]:
@@ -166,17 +197,35 @@ def _record(columns: dict[int, tuple[str, str]], row: list[str]) -> dict[str, An
     return record
 
 
+#: One problem of the file: row number, column (header as written), position of that column
+#: (None: a problem of no column), the refusal.
+Problem = tuple[int, str, int | None, CampusgateError]
+
+
 @dataclass(frozen=True)
 class RowProblems:
-    """Every bad row: number, column, reason, in the reader's language."""
+    """Every problem of the file: row number, column, reason, in the reader's language."""
 
-    problems: tuple[tuple[int, str, CampusgateError], ...]
+    problems: tuple[Problem, ...]
 
     def message(self, lang: str = "zh") -> str:
-        return "；".join(
+        return ("; " if lang == "en" else "；").join(
             render("import_row", lang, row=n, column=column, reason=exc.message(lang))
-            for n, column, exc in self.problems
+            for n, column, _, exc in self.problems
         )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many rows are bad, and how many problems they have when that is more."""
+
+    rows: int
+    problems: int
+
+    def message(self, lang: str = "zh") -> str:
+        if self.problems == self.rows:
+            return render("import_bad_row_count", lang, rows=self.rows)
+        return render("import_bad_row_problems", lang, rows=self.rows, problems=self.problems)
 
 
 def _import(
@@ -186,10 +235,13 @@ def _import(
     headers: dict[str, tuple[str, ...]],
     open_item: Callable[[Session, Actor, Tree, dict[str, Any]], Item],
 ) -> list[int]:
-    columns, body = _columns(path, read_table(path), headers)
-    written = {field: header for field, header in columns.values()}
-    problems: list[tuple[int, str, CampusgateError]] = []
-    ids: list[int] = []
+    header, body = _columns(path, read_table(path), headers)
+    problems: list[Problem] = [
+        (header.row, cell, index, InvalidInput("import_unknown_header", choices=_choices(headers)))
+        for index, cell in header.unknown
+    ]
+    #: the row that opened each item of this file (an item the file repeats names it)
+    opened: dict[int, int] = {}
     with writing(db) as session:
         actor = load_actor(session, login)
         if not {"admin", "reviewer"} & actor.roles:
@@ -197,23 +249,45 @@ def _import(
         tree = Tree.load(session)
         for row_no, row in body:
             try:
-                item = open_item(session, actor, tree, _record(columns, row))
+                item = open_item(session, actor, tree, _record(header.columns, row))
             except PermissionDenied:
-                raise
+                raise  # the importer may not enter this row's department or jurisdiction
             except CampusgateError as exc:
-                field = str(exc.params.get("field") or FIELD_OF_ERROR.get(exc.code, ""))
-                field = field.lstrip("-").replace("-", "_")
-                problems.append((row_no, written.get(field, field or "—"), exc))
+                problems.extend(_row_problems(header, row_no, exc, opened))
                 continue
-            ids.append(item.id)
+            opened[item.id] = row_no
+        if problems and len(problems) == len(header.unknown):
+            raise InvalidInput(
+                "import_unknown_column",
+                path=str(path),
+                column=Names(tuple(cell for _, cell in header.unknown)),
+                choices=_choices(headers),
+            )
         if problems:
             raise InvalidInput(
                 "import_bad_rows",
                 path=str(path),
-                count=len(problems),
+                count=Tally(len({n for n, *_ in problems}), len(problems)),
                 rows=RowProblems(tuple(problems)),
             )
-    return ids
+    return list(opened)
+
+
+def _row_problems(
+    header: Header, row_no: int, refusal: CampusgateError, opened: dict[int, int]
+) -> list[Problem]:
+    """Every problem of one row, in the file's order of columns (a problem of no column
+    last); a row repeating an item an earlier row of the file opened names that row."""
+    written = {field: name for field, name in header.columns.values()}
+    found: list[Problem] = []
+    for problem in refusal.every:
+        field = str(problem.params.get("field") or FIELD_OF_ERROR.get(problem.code, ""))
+        field = field.lstrip("-").replace("-", "_")
+        if problem.code in DUPLICATES and problem.params.get("id") in opened:
+            problem = InvalidInput("import_same_row", row=opened[problem.params["id"]])
+        found.append((row_no, written.get(field, field or "—"), header.index(field), problem))
+    found.sort(key=lambda p: (p[2] is None, p[2] or 0))
+    return found
 
 
 def import_applications(
@@ -222,8 +296,9 @@ def import_applications(
     """Open every application of the file as if the importing user had applied for it."""
 
     def open_item(session: Session, actor: Actor, tree: Tree, record: dict[str, Any]) -> Item:
-        fields = application_fields(**_with_required(record, APPLICATION_HEADERS))
-        return apply_in(session, actor, fields, today=today, on_behalf=True)
+        found = Problems()
+        fields = application_values(found, **_with_required(record, APPLICATION_HEADERS))
+        return apply_in(session, actor, fields, today=today, on_behalf=True, found=found)
 
     return _import(db, login, path, APPLICATION_HEADERS, open_item)
 
@@ -234,8 +309,9 @@ def import_clues(
     """Take in every clue of the file as if the importing user had added it."""
 
     def open_item(session: Session, actor: Actor, tree: Tree, record: dict[str, Any]) -> Item:
-        fields = clue_fields(**_with_required(record, CLUE_HEADERS))
-        return add_clue_in(session, actor, tree, fields, today=today, on_behalf=True)
+        found = Problems()
+        fields = clue_values(found, **_with_required(record, CLUE_HEADERS))
+        return add_clue_in(session, actor, tree, fields, today=today, on_behalf=True, found=found)
 
     return _import(db, login, path, CLUE_HEADERS, open_item)
 

@@ -120,12 +120,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "no_user": ("用户 {login} 不存在", "user {login} does not exist"),
     "no_department": ("部门 “{name}” 不存在", "department '{name}' does not exist"),
+    "no_department_near": (
+        "部门 “{name}” 不存在；是否指：{near}？",
+        "department '{name}' does not exist; did you mean: {near}?",
+    ),
     "no_jurisdiction": ("行政区 “{name}” 不存在", "jurisdiction '{name}' does not exist"),
     "no_jurisdiction_near": (
         "行政区 “{name}” 不存在；是否指：{near}？",
         "jurisdiction '{name}' does not exist; did you mean: {near}?",
     ),
     "no_school": ("学校 “{name}” 不存在", "school '{name}' does not exist"),
+    "no_school_near": (
+        "学校 “{name}” 不存在；是否指：{near}？",
+        "school '{name}' does not exist; did you mean: {near}?",
+    ),
     # permission (exit 4)
     "admin_only": ("只有管理员（admin）可以执行此操作", "only an admin may do this"),
     "not_permitted": (
@@ -167,6 +175,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_application": (
         "{department} 已有 {year} 年度的同名申请 “{title}”（事项 {id}），不能重复申请",
         "{department} already applied for '{title}' in {year}: item {id}",
+    ),
+    "duplicate_clue": (
+        "与未销号的问题线索 {id} 相同（行政区、来源、方面、问题线索、学校、反映人均一致），"
+        "不能重复登记",
+        "the same as the open clue {id} (jurisdiction, source, aspect, summary, school and "
+        "reporter alike): not taken in twice",
     ),
     # rules (exit 5)
     "state_refused": (
@@ -254,6 +268,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # confirmations
     "db_at": ("数据库 {url} 当前版本：{revision}", "database {url} is at revision {revision}"),
+    "db_not_created": (
+        "数据库文件 {path} 尚不存在（没有任何版本）；建立请运行：campusgate --db {path} db upgrade",
+        "the database file {path} does not exist yet (no revision); create it with: "
+        "campusgate --db {path} db upgrade",
+    ),
     "db_remote_mode": (
         "已配置服务器 {server}：其他命令均发往该服务器，db 命令只作用于上述本地数据库",
         "a server is configured: every other command goes to {server}; db acts on the local "
@@ -496,18 +515,33 @@ MESSAGES |= {
     "import_unreadable": ("无法读取文件 {path}：{detail}", "cannot read {path}: {detail}"),
     "import_empty": ("文件 {path} 没有数据行", "{path} holds no data rows"),
     "import_unknown_column": (
-        "文件 {path} 的列 “{column}” 无法识别，可用列：{choices}",
-        "{path}: unknown column '{column}'; columns: {choices}",
+        "文件 {path} 的列无法识别：{column}；可用列：{choices}",
+        "{path}: unknown columns: {column}; columns: {choices}",
+    ),
+    "import_unknown_header": (
+        "无法识别的列，可用列：{choices}",
+        "unknown column; columns: {choices}",
     ),
     "import_missing_column": (
         "文件 {path} 缺少必填列：{column}",
         "{path} lacks the required columns: {column}",
     ),
+    "import_missing_column_unknown": (
+        "文件 {path} 缺少必填列：{column}；另有无法识别的列：{unknown}（可用列：{choices}）",
+        "{path} lacks the required columns: {column}; it has unknown columns: {unknown} "
+        "(columns: {choices})",
+    ),
     "import_bad_rows": (
-        "文件 {path} 有 {count} 行有误，未导入任何数据：{rows}",
-        "{path}: {count} bad rows, nothing imported: {rows}",
+        "文件 {path} {count}，未导入任何数据：{rows}",
+        "{path}: {count}, nothing imported: {rows}",
+    ),
+    "import_bad_row_count": ("有 {rows} 行有误", "{rows} bad rows"),
+    "import_bad_row_problems": (
+        "有 {rows} 行有误（共 {problems} 处）",
+        "{rows} bad rows ({problems} problems)",
     ),
     "import_row": ("第 {row} 行 {column}：{reason}", "row {row}, {column}: {reason}"),
+    "import_same_row": ("与第 {row} 行重复", "the same as row {row}"),
     "imported": ("已导入 {count} 项：{ids}", "imported {count} items: {ids}"),
     # the demo's printing
     "demo_title": (
@@ -1017,6 +1051,14 @@ MESSAGES |= {
     "logged_in": ("已登录 {url}，身份 {login}", "logged in to {url} as {login}"),
     "logged_out": ("已退出 {url}", "logged out of {url}"),
     "not_logged_in": ("尚未登录任何服务器", "not logged in to any server"),
+    "whoami_nowhere": (
+        "尚未登录服务器，本机也没有数据库（{path} 不存在），无法确认操作人 {login}。"
+        "在员工电脑上请先登录：campusgate login --server 服务器地址；"
+        "在数据库所在的电脑上请用 --db 指定数据库、--as 指定操作人",
+        "not logged in to a server, and there is no local database ({path} does not exist) "
+        "to tell who {login} is. On a staff PC, log in first: campusgate login --server URL; "
+        "on the database host, name the database with --db and the user with --as",
+    ),
     "request_invalid": ("请求无效：{detail}", "invalid request: {detail}"),
     "request_too_large": (
         "请求过大（上限 {limit} 字节）",
@@ -1030,6 +1072,30 @@ MESSAGES |= {
     "listen_invalid": (
         "监听地址须为 HOST:PORT：{value}",
         "the listen address must be HOST:PORT: {value}",
+    ),
+    "listen_in_use": (
+        "端口 {address} 已被占用（也许已有 campusgate serve 在运行）：请先停止占用该端口的程序，"
+        "或用 --listen 换一个端口",
+        "{address} is already in use (perhaps by another campusgate serve): stop what holds it, "
+        "or choose another port with --listen",
+    ),
+    "listen_not_here": (
+        "{address} 不是本机的地址：请用本机地址（如 127.0.0.1，或 0.0.0.0 表示所有地址）",
+        "{address} is not an address of this machine: use one of its own (127.0.0.1, or "
+        "0.0.0.0 for all)",
+    ),
+    "listen_denied": (
+        "无权监听 {address}（1024 以下的端口需要系统管理员权限）：请换一个端口，由反向代理转发",
+        "not allowed to listen on {address} (ports below 1024 need root): use another port "
+        "behind a reverse proxy",
+    ),
+    "listen_failed": (
+        "无法在 {address} 监听：{detail}；请检查 --listen（或配置中的 [server] listen）",
+        "cannot listen on {address}: {detail}; check --listen (or [server] listen)",
+    ),
+    "serve_failed": (
+        "服务器未能在 {address} 启动，原因见上方日志",
+        "the server did not start on {address}; the log above says why",
     ),
 }
 

@@ -28,6 +28,7 @@ from campusgate.workflow.errors import (
 from campusgate.workflow.kinds import LEVELS, ROLES
 from campusgate.workflow.scope import (
     Tree,
+    find_department,
     load_actor,
     readable_jurisdiction,
     readable_jurisdictions,
@@ -173,9 +174,7 @@ def _user(
     )
     dept_id = None
     if department:
-        dept = session.scalar(select(Department).where(Department.name == department))
-        if dept is None:
-            raise NotFound("no_department", name=department)
+        dept = find_department(session, department)
         if dept.jurisdiction_id != jid:
             raise InvalidInput(
                 "department_outside", department=department, jurisdiction=jurisdiction

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from campusgate.models import Item, Jurisdiction, User
+from campusgate.models import Department, Item, Jurisdiction, School, User
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied, not_found
 from campusgate.workflow.validate import MAX_INT, encodable
 
@@ -81,6 +81,30 @@ def load_item(session: Session, item_id: int | str) -> Item:
     if item is None:
         raise NotFound("no_item", id=item_id)
     return item
+
+
+_NamedRow = TypeVar("_NamedRow", Department, School)
+
+
+def find_by_name_or_id(
+    session: Session, model: type[_NamedRow], name: str, missing: str
+) -> _NamedRow:
+    """A department or school by its name (or id), else ``NotFound(missing)``, naming the
+    closest names when some are close (``{missing}_near``)."""
+    row = session.scalar(select(model).where(model.name == name))
+    if row is None and name.isascii() and name.isdigit() and int(name) <= MAX_INT:
+        row = session.get(model, int(name))
+    if row is None:
+        raise not_found(missing, name, session.scalars(select(model.name)))
+    return row
+
+
+def find_department(session: Session, name: str) -> Department:
+    return find_by_name_or_id(session, Department, name, "no_department")
+
+
+def find_school(session: Session, name: str) -> School:
+    return find_by_name_or_id(session, School, name, "no_school")
 
 
 def load_user(session: Session, login: str) -> User:

@@ -87,7 +87,7 @@ class HistoryEvent(BaseModel):
 
 
 class ItemOut(BaseModel):
-    """An item (SPEC §7); more keys may be added."""
+    """An item, as ``item show --json`` prints it; more keys may be added."""
 
     model_config = ConfigDict(extra="allow")
     id: int

@@ -444,6 +444,7 @@ def test_advance_one_ok_one_state_refusal_exits_5_and_the_ok_one_stays(db: Datab
         (["missing", "scope"], 4),
         (["scope", "missing", "ok"], 4),
         (["missing", "missing"], 3),
+        (["ok", "state", "missing"], 5),  # the highest, whichever id met it
     ],
 )
 def test_advance_exits_with_the_worst(db: Database, cases: list[str], worst: int) -> None:
@@ -1306,6 +1307,7 @@ def test_db_current_json(db: Database) -> None:
         "revision": migrations.head(),
         "head": migrations.head(),
         "database": db.display_url,
+        "exists": True,
         "backend": db.backend,
         "server": None,
     }

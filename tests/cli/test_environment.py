@@ -6,6 +6,7 @@ Every refusal is checked for its exit code, its one-line message and that nothin
 
 from __future__ import annotations
 
+import getpass
 import socket
 import threading
 import time
@@ -416,3 +417,61 @@ def test_a_postgresql_database_never_migrated(monkeypatch: pytest.MonkeyPatch) -
                 ).scalar()
                 == 0
             )
+
+
+# --------------------------------------------------------------------------- no database yet
+
+
+def test_db_current_on_a_sqlite_file_not_created_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    answer = ok_json(str(path), None, "db current")
+    assert answer == {
+        "revision": None,
+        "head": migrations.head(),
+        "database": str(path),
+        "exists": False,
+        "backend": "sqlite",
+        "server": None,
+    }
+    assert ok(str(path), None, "db current").stdout == (
+        f"数据库文件 {path} 尚不存在（没有任何版本）；"
+        f"建立请运行：campusgate --db {path} db upgrade\n"
+    )
+    assert ok(str(path), None, "--lang en db current").stdout == (
+        f"the database file {path} does not exist yet (no revision); create it with: "
+        f"campusgate --db {path} db upgrade\n"
+    )
+    assert not path.exists()
+    ok(str(path), None, "db upgrade")
+    assert ok_json(str(path), None, "db current")["exists"] is True
+
+
+def test_whoami_after_logout_without_a_database_says_how_to_log_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campusgate import remote
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    remote.store("https://campusgate.example.gov.cn", "cg_1_secret")
+    assert ok(None, None, "logout").stdout == "已退出 https://campusgate.example.gov.cn\n"
+    default = tmp_path / "data" / "campusgate" / "campusgate.db"
+    login = getpass.getuser()
+    result = run(None, None, "whoami")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"错误：尚未登录服务器，本机也没有数据库（{default} 不存在），无法确认操作人 {login}。"
+        "在员工电脑上请先登录：campusgate login --server 服务器地址；"
+        "在数据库所在的电脑上请用 --db 指定数据库、--as 指定操作人\n"
+    )
+    english = run(None, "wang.fang", "--lang en whoami --json")
+    assert english.exit_code == 1
+    error = document(english)["error"]
+    assert error["code"] == "whoami_nowhere" and error["exit"] == 1
+    assert error["message"].startswith("not logged in to a server, and there is no local")
+    assert "who wang.fang is" in error["message"]
+    assert not default.parent.exists()  # nothing created
+
+
+def test_whoami_in_local_mode_names_the_acting_user(db: Database) -> None:
+    assert ok(db, "wang.fang", "whoami").stdout == "wang.fang（王芳）：审核人，鹤壁市\n"

@@ -1,0 +1,82 @@
+"""``campusgate serve`` on an address it cannot listen on: one line in the reader's language
+and exit 1 (the machine, not the input), never uvicorn's own English line and exit 3 (which
+means "not found" here). A real subprocess against a port held open by the test."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from campusgate.models import Database
+from tests.backends import campusgate_command
+from tests.cli.test_cli import document
+
+
+@pytest.fixture
+def taken() -> Iterator[int]:
+    """A local port another program listens on."""
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield int(holder.getsockname()[1])
+
+
+def serve(command: list[str], db: Database, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*command, "--db", db.url, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+    )
+
+
+def test_a_port_in_use_is_one_line_and_exit_1(db: Database, taken: int) -> None:
+    address = f"127.0.0.1:{taken}"
+    done = serve(campusgate_command(), db, "serve", "--listen", address)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (
+        f"错误：端口 {address} 已被占用（也许已有 campusgate serve 在运行）："
+        "请先停止占用该端口的程序，或用 --listen 换一个端口\n"
+    )
+    english = serve(campusgate_command(), db, "--lang", "en", "serve", "--listen", address)
+    assert english.returncode == 1
+    assert english.stderr == (
+        f"error: {address} is already in use (perhaps by another campusgate serve): stop what "
+        "holds it, or choose another port with --listen\n"
+    )
+    argv = ["serve", "--listen", address, "--workers", "2", "--json"]
+    as_json = serve(campusgate_command(), db, *argv)
+    assert (as_json.returncode, as_json.stderr) == (1, "")
+    assert document(as_json)["error"]["code"] == "listen_in_use"
+
+
+def test_an_address_that_is_not_this_machines_is_one_line_and_exit_1(db: Database) -> None:
+    done = serve(campusgate_command(), db, "serve", "--listen", "192.0.2.1:8470")  # TEST-NET-1
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("错误：192.0.2.1:8470 不是本机的地址")
+    assert done.stderr.count("\n") == 1
+
+
+#: ``campusgate`` with the early check switched off: uvicorn itself meets the taken port
+UNCHECKED = (
+    "import campusgate.server_commands as s; s.check_listen = lambda *a: None; "
+    "from campusgate.cli import main; main()"
+)
+
+
+def test_uvicorn_failing_to_start_is_exit_1_with_a_line_of_our_own(
+    db: Database, taken: int
+) -> None:
+    # the port taken between the check and uvicorn's own bind
+    done = serve([sys.executable, "-c", UNCHECKED], db, "serve", "--listen", f"127.0.0.1:{taken}")
+    assert done.returncode == 1
+    last = done.stderr.splitlines()[-1]
+    assert last == f"错误：服务器未能在 127.0.0.1:{taken} 启动，原因见上方日志"
+    assert "Traceback" not in done.stderr
