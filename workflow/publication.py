@@ -25,20 +25,23 @@ from campusgate.workflow.errors import InvalidInput
 from campusgate.workflow.kinds import PUBLISHED, WHITELIST
 from campusgate.workflow.scope import Tree
 
-#: (heading, the row's key) in the order of real published lists.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("序号", "no"),
-    ("事项名称", "title"),
-    ("实施单位", "lead_units"),
-    ("开展时间/周期", "schedule"),
-    ("开展地点", "place"),
-    ("开展方式", "manner"),
-    ("实施范围", "scope"),
-    ("主要内容", "content"),
-    ("开展依据", "basis_docs"),
+#: The whitelist's columns, by the row's key (``HEADINGS`` names them), in the order of real
+#: published lists; every format and the page show exactly these. The item's number (编号)
+#: stands beside the row number (序号): it is what the campus gate check asks for.
+COLUMNS: tuple[str, ...] = (
+    "no",
+    "id",
+    "title",
+    "lead_units",
+    "schedule",
+    "place",
+    "manner",
+    "scope",
+    "content",
+    "basis_docs",
 )
 #: Column widths (in characters) of the XLSX sheet, by the row's key.
-WIDTHS = {"no": 6, "title": 28, "content": 40, "basis_docs": 40, "lead_units": 18}
+WIDTHS = {"no": 6, "id": 8, "title": 28, "content": 40, "basis_docs": 40, "lead_units": 18}
 FORMATS = ("html", "csv", "xlsx", "json")
 #: Leading characters a spreadsheet would read as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -121,6 +124,8 @@ class Document:
     #: the columns (0-based) whose cells wrap in XLSX; ``None``: every column. Styling a
     #: cell costs as much as writing it, so long ledgers wrap only their texts.
     wrapped: frozenset[int] | None = None
+    #: a line the HTML page shows above the table
+    note: str | None = None
 
 
 def write_csv(path: Path, doc: Document) -> int:
@@ -192,6 +197,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #555;padding:.35rem;vertical-align:top;text-align:left}
 th{background:#eee}
 tr[hidden]{display:none}
+.note{text-align:center;color:#333;font-size:.9rem;margin:0 0 .75rem}
 .contact{margin-top:1rem;font-size:.95rem}
 @media (max-width:640px){thead{display:none}table,tbody,tr,td{display:block;width:100%}
 tr{border:1px solid #555;margin-bottom:.75rem}td{border:none;border-bottom:1px solid #ddd}
@@ -259,7 +265,8 @@ def write_html(path: Path, doc: Document) -> int:
         f'<input id="search" class="search" type="search" placeholder="{search}" '
         f'aria-label="{search}">\n'
         f'<p class="about">显示 <span id="shown">{total}</span> / {total} 项</p>\n'
-        f'<div class="wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + (f'<p class="note">{e(doc.note)}</p>\n' if doc.note else "")
+        + f'<div class="wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(body_rows)
         + "\n</tbody>\n</table></div>\n"
         f'<div class="contact">{"".join(contact)}</div>\n'
@@ -290,14 +297,14 @@ def whitelist_document(
     hotline: str | None = None,
     mailbox: str | None = None,
 ) -> Document:
-    from campusgate.workflow.messages import label
+    from campusgate.workflow.messages import heading, label, render
 
-    keys = [key for _, key in COLUMNS]
+    headings = [heading(key) for key in COLUMNS]
     return Document(
         title=title_of(jurisdiction, year),
-        headings=[heading for heading, _ in COLUMNS],
-        cells=[[row[key] for key in keys] for row in entries],
-        widths=[WIDTHS.get(key, 16) for key in keys],
+        headings=headings,
+        cells=[[row[key] for key in COLUMNS] for row in entries],
+        widths=[WIDTHS.get(key, 16) for key in COLUMNS],
         about={
             "jurisdiction": jurisdiction,
             "year": year,
@@ -308,8 +315,10 @@ def whitelist_document(
             "level_text": label(level) if level else None,
         },
         records=[
-            {heading: row[key] for heading, key in COLUMNS} | {"id": row["id"]} for row in entries
+            dict(zip(headings, (row[key] for key in COLUMNS), strict=True)) | {"id": row["id"]}
+            for row in entries
         ],
+        note=" / ".join(render("whitelist_id_note", lang) for lang in ("zh", "en")),
     )
 
 

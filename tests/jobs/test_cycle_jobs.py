@@ -78,12 +78,15 @@ def test_publish_publishes_and_writes_every_format(db: Database, tmp_path: Path)
     raw = (folder / "鹤壁市.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0][:3] == ["序号", "事项名称", "实施单位"]
-    assert rows[1][1].startswith("'=")  # a formula is shown, never evaluated
+    assert rows[0][:4] == ["序号", "编号", "事项名称", "实施单位"]
+    assert [row[1] for row in rows[1:]] == [str(first), str(second)]
+    assert rows[1][2].startswith("'=")  # a formula is shown, never evaluated
     sheet = load_workbook(folder / "鹤壁市.xlsx").active
-    assert sheet is not None and sheet["B3"].value.startswith("'=")
+    assert sheet is not None and sheet["C3"].value.startswith("'=")
+    assert (sheet["B2"].value, sheet["B3"].value) == ("编号", first)
     document = json.loads((folder / "鹤壁市.json").read_text(encoding="utf-8"))
     assert [i["事项名称"] for i in document["items"]][1] == "消防安全教育"
+    assert [i["编号"] for i in document["items"]] == [first, second]
     assert "&quot;http://x&quot;" in (folder / "鹤壁市.html").read_text(encoding="utf-8")
     again = publish.run(db, date(2027, 1, 2), False, ctx)
     assert again["published"] == 0
