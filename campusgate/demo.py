@@ -30,6 +30,7 @@ from campusgate.workflow import (
     audit,
     items,
     org,
+    validate,
 )
 from campusgate.workflow import outbox as outbox_messages
 from campusgate.workflow.config import SMTP, Publish, Settings
@@ -237,11 +238,11 @@ def _fresh_path(db_path: str | None, *, yes: bool, configured: str | None) -> Pa
     path = Path(db_path).expanduser().resolve()
     if configured is not None and _same_file(path, configured):
         raise InvalidInput("demo_configured_db", path=str(path))
+    validate.output_file(path)
     if path.exists() and not yes and not _is_demo(path):
         raise InvalidInput("demo_not_demo_db", path=str(path))
     for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         stale.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
 

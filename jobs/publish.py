@@ -92,6 +92,7 @@ def write_whitelists(
                 "hotline": settings.hotline,
                 "mailbox": settings.mailbox,
             }
+            paths["html"].parent.mkdir(parents=True, exist_ok=True)
             for fmt, path in paths.items():
                 written.append(str(publication.write(path, fmt, name, year, entries, **about)))
     return written

@@ -105,6 +105,10 @@ def test_the_demo_writes_only_where_it_may(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("CAMPUSGATE_DB", str(configured))
     result = runner.invoke(cli, ["demo", "--db", str(configured)])
     assert result.exit_code == 2 and not configured.exists()
+    missing = tmp_path / "nonexist"  # a mistyped folder is refused, never created
+    result = runner.invoke(cli, ["demo", "--db", str(missing / "hebi.db")])
+    assert result.exit_code == 2 and f"文件夹 {missing} 不存在" in result.stderr
+    assert not missing.exists()
     result = runner.invoke(cli, ["demo", "--db", str(precious), "--yes", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["database"] == str(precious)

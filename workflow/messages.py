@@ -488,6 +488,11 @@ MESSAGES |= {
         "无法写入 {path}：{detail}",
         "cannot write {path}: {detail}",
     ),
+    "output_folder_missing": (
+        "文件夹 {folder} 不存在（或不是文件夹），未写入 {path}：请更正路径或先建立该文件夹",
+        "the folder {folder} does not exist (or is no folder); nothing was written to "
+        "{path}: correct the path or create the folder first",
+    ),
     "exported": ("已导出 {count} 行到 {path}", "exported {count} rows to {path}"),
     "whitelist_id_note": (
         "校门核验某事项能否进校时，请使用该事项的“编号”（不是“序号”）",

@@ -324,12 +324,15 @@ def whitelist_document(
 
 def write_document(path: Path, fmt: str, doc: Document) -> int:
     """Write one file (written aside, then renamed: readers never see half); the rows
-    written. An unknown format is input; an unwritable path says why."""
+    written. An unknown format is input; so is a missing folder (never created); an
+    unwritable path says why."""
+    from campusgate.workflow import validate
+
     if fmt not in WRITERS:
         raise InvalidInput("invalid_format", value=fmt, choices=" | ".join(WRITERS))
+    validate.output_file(path)
     partial = path.with_name(path.name + ".part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         count = WRITERS[fmt](partial, doc)
         partial.replace(path)
     except OSError as exc:
@@ -411,11 +414,14 @@ def export(
     hotline: str | None = None,
     mailbox: str | None = None,
 ) -> dict[str, Any]:
-    """Write the jurisdiction's published whitelist of ``year`` in ``fmt`` to ``output``."""
+    """Write the jurisdiction's published whitelist of ``year`` in ``fmt`` to ``output``
+    (whose folder must exist)."""
+    from campusgate.workflow import validate
+
     if fmt not in WRITERS:
         raise InvalidInput("invalid_format", value=fmt, choices=" | ".join(WRITERS))
+    path = validate.output_file(output)
     listed = show(db, login, year=year, jurisdiction=jurisdiction)
-    path = Path(output)
     write(
         path,
         fmt,

@@ -298,6 +298,51 @@ def test_an_unknown_jurisdiction_in_an_import_names_its_column_and_the_closest(
 # --------------------------------------------------------------------------- errors
 
 
+def test_an_output_in_a_missing_folder_is_refused_and_nothing_is_created(
+    db: Database, tmp_path: Path
+) -> None:
+    """A mistyped --output is refused (exit 2) naming the missing folder: no folder is made,
+    no file written, by every command that writes a file the user names."""
+    quotas(db)
+    published(db)
+    on_ledger(db)
+    missing = tmp_path / "nonexist"
+    target = missing / "白名单.html"
+    whitelist = ["whitelist", "export", "--year", "2026", "--jurisdiction", CITY]
+    ledger = ["ledger", "export", "--jurisdiction", CITY, "--format", "csv"]
+    exports = {
+        "whitelist": [*whitelist, "--format", "html", "--output", str(target)],
+        "ledger": [*ledger, "--output", str(missing / "台账.csv")],
+    }
+    for argv in exports.values():
+        path = argv[-1]
+        zh = f"错误：文件夹 {missing} 不存在（或不是文件夹），未写入 {path}："
+        zh += "请更正路径或先建立该文件夹\n"
+        refused(db, "wang.fang", argv, exit=2, stderr=zh)
+        refused(
+            db,
+            "wang.fang",
+            ["--lang", "en", *argv],
+            exit=2,
+            lang="en",
+            contains=(f"the folder {missing} does not exist", f"nothing was written to {path}"),
+        )
+        refused_json(db, "wang.fang", argv, exit=2, code="output_folder_missing")
+        assert not missing.exists()
+    # input comes first: an unknown jurisdiction with a missing folder is still exit 2
+    elsewhere = [*whitelist[:-1], "火星市", "--format", "csv", "--output", str(target)]
+    refused(db, "li.na", elsewhere, exit=2, contains=(str(missing),))
+    # the public (no --as) is refused the same way
+    refused(db, None, exports["whitelist"], exit=2, contains=(str(missing),))
+    diagram = ["workflow", "diagram", "--format", "dot", "--output", str(missing / "a.dot")]
+    refused(db, None, diagram, exit=2, contains=(str(missing),))
+    assert not missing.exists()
+    # the folder given exists: written as before
+    missing.mkdir()
+    ok(db, "wang.fang", exports["whitelist"])
+    assert target.is_file() and [p.name for p in missing.iterdir()] == ["白名单.html"]
+
+
 def test_export_refusals(db: Database, tmp_path: Path) -> None:
     argv = ["whitelist", "export", "--year", "2026", "--jurisdiction", CITY, "--format"]
     refused(
@@ -317,7 +362,7 @@ def test_export_refusals(db: Database, tmp_path: Path) -> None:
         "li.na",
         [*argv, "csv", "--output", str(blocked / "x.csv")],
         exit=2,
-        contains=("无法写入",),
+        contains=(f"文件夹 {blocked} 不存在（或不是文件夹）",),
     )
     unknown = ["whitelist", "export", "--year", "2026", "--jurisdiction", "火星市", "--format"]
     refused(db, "li.na", [*unknown, "csv", "--output", str(tmp_path / "y.csv")], exit=3)

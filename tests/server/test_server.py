@@ -247,6 +247,13 @@ def test_uploads_and_downloads(
     )
     assert result.exit_code == 0, result.stderr
     assert "问题线索" in ledger.read_text(encoding="utf-8-sig")
+    # a download into a missing folder of the user's PC is refused there, as locally
+    missing = tmp_path / "nonexist"
+    argv = ["ledger", "export", "--jurisdiction", CITY, "--format", "csv"]
+    before = snapshot(db)
+    result = invoke([*argv, "--output", str(missing / "台账.csv")], env)
+    assert result.exit_code == 2 and f"文件夹 {missing} 不存在" in result.stderr
+    assert not missing.exists() and snapshot(db) == before
     org_file = tmp_path / "org.toml"
     org_file.write_text('[[school]]\nname = "新学校"\njurisdiction = "浚县"\n', encoding="utf-8")
     result = invoke(["org", "load", str(org_file), "--json"], env)
