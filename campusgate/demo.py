@@ -216,8 +216,9 @@ def run(
 
 
 def _context(db: Database, path: Path, smtp: str | None) -> Context:
+    published = path.parent / "published"  # beside the demo database: the demo's own
     publish = Publish(
-        folder=str(path.parent / "published"),
+        folder=str(published),
         hotline=DATA["publish"]["hotline"],
         mailbox=DATA["publish"]["mailbox"],
     )
@@ -227,6 +228,7 @@ def _context(db: Database, path: Path, smtp: str | None) -> Context:
         if not host or not port.isdigit():
             raise InvalidInput("invalid_choice", field="--smtp", value=smtp, choices="HOST:PORT")
         mail = SMTP(host=host, port=int(port), security="none", sender="campusgate@example.gov.cn")
+    published.mkdir(exist_ok=True)
     return Context(Settings(database_url=db.url, smtp=mail, publish=publish))
 
 

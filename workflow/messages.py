@@ -493,6 +493,12 @@ MESSAGES |= {
         "the folder {folder} does not exist (or is no folder); nothing was written to "
         "{path}: correct the path or create the folder first",
     ),
+    "publish_folder_missing": (
+        "发布文件夹 {folder}（配置项 [publish] folder）不存在，未写入白名单文件："
+        "请建立该文件夹或更正配置，再运行本任务",
+        "the publish folder {folder} ([publish] folder) does not exist; no whitelist file was "
+        "written: create it or correct the configuration, then run the job again",
+    ),
     "exported": ("已导出 {count} 行到 {path}", "exported {count} rows to {path}"),
     "whitelist_id_note": (
         "校门核验某事项能否进校时，请使用该事项的“编号”（不是“序号”）",

@@ -12,6 +12,7 @@ import csv
 import html
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -342,6 +343,64 @@ def write_document(path: Path, fmt: str, doc: Document) -> int:
             "output_unwritable", path=str(path), detail=exc.strerror or str(exc)
         ) from None
     return count
+
+
+def publish_folder(settings: Any, year: int, *, create: bool = True) -> Path:
+    """Where the publish jobs write ``year``'s files: ``[publish] folder``/YEAR. A configured
+    folder must exist (a missing one is a typo or a share not mounted: refused, never made);
+    unset, it is ``published`` in the user data folder, made on first use. The year's folder
+    is made when ``create``."""
+    from campusgate.workflow.config import default_publish_folder
+
+    base = Path(settings.folder) if settings.folder else default_publish_folder()
+    if settings.folder and not base.is_dir():
+        raise InvalidInput("publish_folder_missing", folder=str(base))
+    folder = base / str(year)
+    if create:
+        try:
+            folder.mkdir(parents=not settings.folder, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(
+                "output_unwritable", path=str(folder), detail=exc.strerror or str(exc)
+            ) from None
+    return folder
+
+
+#: The formats whose files are the same bytes for the same list (XLSX stamps its time).
+_STABLE = ("html", "csv", "json")
+
+
+def write_files(
+    folder: Path, name: str, doc: Document, *, dry_run: bool = False, changed: bool = False
+) -> list[Path]:
+    """``doc`` as NAME.html, .csv, .xlsx and .json in ``folder``, unless the files there say
+    exactly this already (``changed``: known to differ): the paths written (in a dry run,
+    that would be), none when they are current. Each file is written aside and renamed into
+    place, the JSON last: a reader never sees half a file, and a run cut short is redone by
+    the next."""
+    targets = {fmt: folder / f"{name}.{fmt}" for fmt in FORMATS}
+    try:
+        with tempfile.TemporaryDirectory(
+            prefix=".campusgate-", dir=None if dry_run else folder
+        ) as staging:
+            staged = {fmt: Path(staging) / target.name for fmt, target in targets.items()}
+            for fmt in _STABLE:
+                WRITERS[fmt](staged[fmt], doc)
+            current = targets["xlsx"].is_file() and all(
+                targets[fmt].is_file() and targets[fmt].read_bytes() == staged[fmt].read_bytes()
+                for fmt in _STABLE
+            )
+            if current and not changed:
+                return []
+            if not dry_run:
+                write_xlsx(staged["xlsx"], doc)
+                for fmt in sorted(FORMATS, key=lambda fmt: fmt == "json"):
+                    staged[fmt].replace(targets[fmt])
+    except OSError as exc:
+        raise InvalidInput(
+            "output_unwritable", path=str(folder), detail=exc.strerror or str(exc)
+        ) from None
+    return list(targets.values())
 
 
 def write(
