@@ -30,6 +30,7 @@ from campusgate.workflow import (
     audit,
     items,
     org,
+    validate,
 )
 from campusgate.workflow import outbox as outbox_messages
 from campusgate.workflow.config import SMTP, Publish, Settings
@@ -215,8 +216,9 @@ def run(
 
 
 def _context(db: Database, path: Path, smtp: str | None) -> Context:
+    published = path.parent / "published"  # beside the demo database: the demo's own
     publish = Publish(
-        folder=str(path.parent / "published"),
+        folder=str(published),
         hotline=DATA["publish"]["hotline"],
         mailbox=DATA["publish"]["mailbox"],
     )
@@ -226,6 +228,7 @@ def _context(db: Database, path: Path, smtp: str | None) -> Context:
         if not host or not port.isdigit():
             raise InvalidInput("invalid_choice", field="--smtp", value=smtp, choices="HOST:PORT")
         mail = SMTP(host=host, port=int(port), security="none", sender="campusgate@example.gov.cn")
+    published.mkdir(exist_ok=True)
     return Context(Settings(database_url=db.url, smtp=mail, publish=publish))
 
 
@@ -237,11 +240,11 @@ def _fresh_path(db_path: str | None, *, yes: bool, configured: str | None) -> Pa
     path = Path(db_path).expanduser().resolve()
     if configured is not None and _same_file(path, configured):
         raise InvalidInput("demo_configured_db", path=str(path))
+    validate.output_file(path)
     if path.exists() and not yes and not _is_demo(path):
         raise InvalidInput("demo_not_demo_db", path=str(path))
     for stale in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         stale.unlink(missing_ok=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
 

@@ -11,6 +11,11 @@ from campusgate.workflow.errors import CampusgateError, InvalidInput
 
 
 def draw(kinds: list[str], fmt: str, lang: str, output: str | None) -> str | bytes:
+    """The diagram; written to ``output`` when given (its folder must exist)."""
+    from campusgate.workflow import validate
+
+    if output:
+        validate.output_file(output)
     if fmt == "mermaid":
         text = "\n".join(diagram.mermaid(k, lang) for k in kinds)
     else:

@@ -24,8 +24,8 @@ def jobs() -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Count what would be done; change nothing.")
 def jobs_run(app: App, name: str, day: str | None, dry_run: bool) -> None:
-    """Run job NAME for a date: reminders, year-end-review, publish, evaluation, deliver,
-    checkpoint.
+    """Run job NAME for a date: reminders, year-end-review, publish, refresh-published,
+    evaluation, deliver, checkpoint.
 
     \b
     Example:

@@ -34,7 +34,7 @@ def application_fields(*, required: bool) -> Decorator:
     """The fields of a whitelist application: required ones for ``apply``, all optional for
     ``item edit``."""
     return bundle(
-        click.option("--title", required=required, help="活动名称"),
+        click.option("--title", required=required, help="事项名称"),
         click.option("--basis-kind", required=required, help=one_of(BASIS_KINDS)),
         click.option(
             "--basis-doc",
@@ -44,10 +44,10 @@ def application_fields(*, required: bool) -> Decorator:
             help="开展依据 (repeatable)",
         ),
         click.option("--lead-unit", "lead_units", multiple=True, help="实施单位 (repeatable)"),
-        click.option("--schedule", help="开展时间/活动周期, e.g. 每年1-2次"),
+        click.option("--schedule", help="开展时间/周期, e.g. 每年1-2次"),
         click.option("--manner", help="开展方式"),
         click.option("--scope", help="实施范围"),
         click.option("--place", help="开展地点"),
-        click.option("--content", help="活动主要内容"),
+        click.option("--content", help="主要内容"),
         click.option("--teacher-hours", help="Estimated teacher hours per school."),
     )

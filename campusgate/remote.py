@@ -161,14 +161,19 @@ def command_path(ctx: click.Context) -> list[str]:
 
 
 def forward(ctx: click.Context, app: Any, server: Server) -> int:
-    """Run this command on the server; print what it printed, write the files it wrote."""
+    """Run this command on the server; print what it printed, write the files it wrote.
+    A file to write here whose folder is missing is refused before anything is sent."""
     from campusgate.server.runner import file_params
+    from campusgate.workflow import validate
     from campusgate.workflow.errors import InvalidInput
 
     if app.login_given:
         raise InvalidInput("as_remote")
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in ctx.params.items()}
     inputs, outputs = file_params(ctx.command)
+    for name in outputs:
+        if isinstance(params.get(name), str):
+            validate.output_file(params[name])
     files = {}
     for name in inputs:
         given = params.get(name)

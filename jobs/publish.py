@@ -1,10 +1,10 @@
-"""``publish`` (Jan 2 02:00): publish this year's filed items, write each whitelist."""
+"""``publish`` (Jan 2 02:00): publish this year's filed items, write each whitelist; and the
+writing of the whitelist files that ``refresh-published`` runs nightly."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -67,11 +67,13 @@ def write_whitelists(
     dry_run: bool = False,
     publishing: Collection[int] = (),
 ) -> list[str]:
-    """Each jurisdiction's whitelist of ``year`` in every format, under the publish folder's
-    ``year``, with the configured hotline and mailbox. With ``dry_run``, only the paths it
-    would write, counting the jurisdictions of ``publishing`` (whose items a dry run
-    published and rolled back) as published."""
-    folder = Path(settings.folder)
+    """Bring the whitelist files of ``year`` under the publish folder up to date: the files
+    (every format, with the configured hotline and mailbox) of each jurisdiction that has
+    published items or has files there, rewritten where they no longer say what its
+    published list says (a list emptied by revocations is written empty); the paths
+    written. With ``dry_run``, the paths it would write, counting the jurisdictions of
+    ``publishing`` (whose items a dry run published and rolled back) as changed."""
+    folder = publication.publish_folder(settings, year, create=not dry_run)
     written = []
     with db.read() as session:
         tree = Tree.load(session)
@@ -80,18 +82,23 @@ def write_whitelists(
             .where(Item.kind == WHITELIST, Item.year == year, Item.state == PUBLISHED)
             .group_by(Item.jurisdiction_id)
         ).all()
-        for jid in sorted({*published, *publishing}):
+        posted = {
+            jid
+            for jid, name in tree.names.items()
+            if any((folder / f"{name}.{fmt}").exists() for fmt in publication.FORMATS)
+        }
+        for jid in sorted({*published, *publishing, *posted}):
             name = tree.name(jid)
-            paths = {fmt: folder / str(year) / f"{name}.{fmt}" for fmt in publication.FORMATS}
-            if dry_run:
-                written += [str(path) for path in paths.values()]
-                continue
-            entries = publication.rows(session, jid, year, tree)
-            about = {
-                "level": tree.levels[jid],
-                "hotline": settings.hotline,
-                "mailbox": settings.mailbox,
-            }
-            for fmt, path in paths.items():
-                written.append(str(publication.write(path, fmt, name, year, entries, **about)))
+            document = publication.whitelist_document(
+                name,
+                year,
+                publication.rows(session, jid, year, tree),
+                level=tree.levels[jid],
+                hotline=settings.hotline,
+                mailbox=settings.mailbox,
+            )
+            paths = publication.write_files(
+                folder, name, document, dry_run=dry_run, changed=jid in publishing
+            )
+            written += [str(path) for path in paths]
     return written

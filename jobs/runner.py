@@ -26,6 +26,7 @@ JOBS: dict[str, tuple[str, str]] = {
     "reminders": ("campusgate.jobs.reminders", "reminders"),
     "year-end-review": ("campusgate.jobs.year_end_review", "year_end_review"),
     "publish": ("campusgate.jobs.publish", "publish"),
+    "refresh-published": ("campusgate.jobs.refresh_published", "refresh_published"),
     "evaluation": ("campusgate.jobs.evaluation", "evaluation"),
     "deliver": ("campusgate.jobs.deliver", "deliver"),
     "checkpoint": ("campusgate.jobs.checkpoint", "checkpoint"),

@@ -76,6 +76,7 @@ def test_the_year_runs_through_the_jobs(tmp_path: Path) -> None:
         "reminders",
         "reminders",
         "evaluation",
+        "refresh-published",
         "reminders",
     ]
     assert summary["refusals"][0]["actor"] == "system:year-end-review"
@@ -89,6 +90,13 @@ def test_the_year_runs_through_the_jobs(tmp_path: Path) -> None:
     }
     published = tmp_path / "published" / "2027"
     assert (published / "鹤壁市.xlsx").is_file() and (published / "浚县.csv").is_file()
+    # refreshed after the evaluation: the files list exactly the items published at the end
+    posted = [
+        row["编号"]
+        for path in published.glob("*.json")
+        for row in json.loads(path.read_text(encoding="utf-8"))["items"]
+    ]
+    assert sorted(posted) == sorted(summary["published"])
 
 
 def test_the_demo_writes_only_where_it_may(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,6 +113,10 @@ def test_the_demo_writes_only_where_it_may(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("CAMPUSGATE_DB", str(configured))
     result = runner.invoke(cli, ["demo", "--db", str(configured)])
     assert result.exit_code == 2 and not configured.exists()
+    missing = tmp_path / "nonexist"  # a mistyped folder is refused, never created
+    result = runner.invoke(cli, ["demo", "--db", str(missing / "hebi.db")])
+    assert result.exit_code == 2 and f"文件夹 {missing} 不存在" in result.stderr
+    assert not missing.exists()
     result = runner.invoke(cli, ["demo", "--db", str(precious), "--yes", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["database"] == str(precious)

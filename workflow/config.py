@@ -53,9 +53,9 @@ class SMTP:
 
 @dataclass(frozen=True)
 class Publish:
-    folder: str = field(
-        default_factory=lambda: str(Path(platformdirs.user_data_dir(APP)) / "published")
-    )
+    #: where the publish jobs write the whitelist files; it must exist. Unset: ``published``
+    #: in the user data folder, made on first use (``default_publish_folder``).
+    folder: str | None = None
     hotline: str | None = None
     mailbox: str | None = None
 
@@ -65,6 +65,7 @@ class Schedule:
     reminders: str = "0 1 * * *"
     year_end_review: str = "0 2 20 12 *"
     publish: str = "0 2 2 1 *"
+    refresh_published: str = "15 2 * * *"
     evaluation: str = "0 3 25 12 *"
     deliver: str = "*/5 * * * *"
     checkpoint: str = "30 0 * * *"
@@ -124,6 +125,10 @@ class Settings:
 def default_database_url() -> str:
     folder = Path(platformdirs.user_data_dir(APP))
     return f"sqlite:///{folder / 'campusgate.db'}"
+
+
+def default_publish_folder() -> Path:
+    return Path(platformdirs.user_data_dir(APP)) / "published"
 
 
 def config_path(explicit: str | None = None) -> Path | None:

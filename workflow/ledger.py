@@ -130,14 +130,16 @@ def export(
     fmt: str,
     output: str | Path,
 ) -> dict[str, Any]:
-    """Write the jurisdiction's ledger (of ``year``, or all years) to ``output``."""
+    """Write the jurisdiction's ledger (of ``year``, or all years) to ``output`` (whose
+    folder must exist)."""
     if fmt not in FORMATS:
         raise InvalidInput("invalid_format", value=fmt, choices=" | ".join(FORMATS))
+    path = validate.output_file(output)
     year_value = validate.year(year) if year is not None else None
     with db.read() as session:
         jid, name = _opened(session, login, jurisdiction)
         doc = ledger_document(session, jid, name, year_value, clock_today())
-        count = write_document(Path(output), fmt, doc)
+        count = write_document(path, fmt, doc)
     return {"path": str(output), "format": fmt, "rows": count, "jurisdiction": name}
 
 

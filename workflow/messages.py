@@ -507,7 +507,22 @@ MESSAGES |= {
         "无法写入 {path}：{detail}",
         "cannot write {path}: {detail}",
     ),
+    "output_folder_missing": (
+        "文件夹 {folder} 不存在（或不是文件夹），未写入 {path}：请更正路径或先建立该文件夹",
+        "the folder {folder} does not exist (or is no folder); nothing was written to "
+        "{path}: correct the path or create the folder first",
+    ),
+    "publish_folder_missing": (
+        "发布文件夹 {folder}（配置项 [publish] folder）不存在，未写入白名单文件："
+        "请建立该文件夹或更正配置，再运行本任务",
+        "the publish folder {folder} ([publish] folder) does not exist; no whitelist file was "
+        "written: create it or correct the configuration, then run the job again",
+    ),
     "exported": ("已导出 {count} 行到 {path}", "exported {count} rows to {path}"),
+    "whitelist_id_note": (
+        "校门核验某事项能否进校时，请使用该事项的“编号”（不是“序号”）",
+        "At the school gate, check an item by its number (编号), not its row (序号)",
+    ),
     "school_or_jurisdiction": (
         "--jurisdiction 与 --school 只能选一个",
         "give --jurisdiction or --school, not both",
@@ -592,11 +607,11 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "department_or_owner": ("部门/责任人", "department/owner"),
     "deadline_short": ("时限", "deadline"),
     "department": ("申请部门", "department"),
-    "title": ("活动名称", "title"),
+    "title": ("事项名称", "title"),
     "basis_kind": ("准入依据类别", "basis kind"),
     "basis_docs": ("开展依据", "basis documents"),
     "lead_units": ("实施单位", "implementing units"),
-    "schedule": ("开展时间", "schedule"),
+    "schedule": ("开展时间/周期", "schedule"),
     "place": ("开展地点", "place"),
     "scope": ("实施范围", "scope"),
     "manner": ("开展方式", "manner"),

@@ -12,6 +12,7 @@ import csv
 import html
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,20 +26,23 @@ from campusgate.workflow.errors import InvalidInput
 from campusgate.workflow.kinds import PUBLISHED, WHITELIST
 from campusgate.workflow.scope import Tree
 
-#: (heading, the row's key) in the order of real published lists.
-COLUMNS: tuple[tuple[str, str], ...] = (
-    ("序号", "no"),
-    ("事项名称", "title"),
-    ("实施单位", "lead_units"),
-    ("开展时间/周期", "schedule"),
-    ("开展地点", "place"),
-    ("开展方式", "manner"),
-    ("实施范围", "scope"),
-    ("主要内容", "content"),
-    ("开展依据", "basis_docs"),
+#: The whitelist's columns, by the row's key (``HEADINGS`` names them), in the order of real
+#: published lists; every format and the page show exactly these. The item's number (编号)
+#: stands beside the row number (序号): it is what the campus gate check asks for.
+COLUMNS: tuple[str, ...] = (
+    "no",
+    "id",
+    "title",
+    "lead_units",
+    "schedule",
+    "place",
+    "manner",
+    "scope",
+    "content",
+    "basis_docs",
 )
 #: Column widths (in characters) of the XLSX sheet, by the row's key.
-WIDTHS = {"no": 6, "title": 28, "content": 40, "basis_docs": 40, "lead_units": 18}
+WIDTHS = {"no": 6, "id": 8, "title": 28, "content": 40, "basis_docs": 40, "lead_units": 18}
 FORMATS = ("html", "csv", "xlsx", "json")
 #: Leading characters a spreadsheet would read as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -121,6 +125,8 @@ class Document:
     #: the columns (0-based) whose cells wrap in XLSX; ``None``: every column. Styling a
     #: cell costs as much as writing it, so long ledgers wrap only their texts.
     wrapped: frozenset[int] | None = None
+    #: a line the HTML page shows above the table
+    note: str | None = None
 
 
 def write_csv(path: Path, doc: Document) -> int:
@@ -192,6 +198,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #555;padding:.35rem;vertical-align:top;text-align:left}
 th{background:#eee}
 tr[hidden]{display:none}
+.note{text-align:center;color:#333;font-size:.9rem;margin:0 0 .75rem}
 .contact{margin-top:1rem;font-size:.95rem}
 @media (max-width:640px){thead{display:none}table,tbody,tr,td{display:block;width:100%}
 tr{border:1px solid #555;margin-bottom:.75rem}td{border:none;border-bottom:1px solid #ddd}
@@ -259,7 +266,8 @@ def write_html(path: Path, doc: Document) -> int:
         f'<input id="search" class="search" type="search" placeholder="{search}" '
         f'aria-label="{search}">\n'
         f'<p class="about">显示 <span id="shown">{total}</span> / {total} 项</p>\n'
-        f'<div class="wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + (f'<p class="note">{e(doc.note)}</p>\n' if doc.note else "")
+        + f'<div class="wrap"><table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
         + "\n".join(body_rows)
         + "\n</tbody>\n</table></div>\n"
         f'<div class="contact">{"".join(contact)}</div>\n'
@@ -290,14 +298,14 @@ def whitelist_document(
     hotline: str | None = None,
     mailbox: str | None = None,
 ) -> Document:
-    from campusgate.workflow.messages import label
+    from campusgate.workflow.messages import heading, label, render
 
-    keys = [key for _, key in COLUMNS]
+    headings = [heading(key) for key in COLUMNS]
     return Document(
         title=title_of(jurisdiction, year),
-        headings=[heading for heading, _ in COLUMNS],
-        cells=[[row[key] for key in keys] for row in entries],
-        widths=[WIDTHS.get(key, 16) for key in keys],
+        headings=headings,
+        cells=[[row[key] for key in COLUMNS] for row in entries],
+        widths=[WIDTHS.get(key, 16) for key in COLUMNS],
         about={
             "jurisdiction": jurisdiction,
             "year": year,
@@ -308,19 +316,24 @@ def whitelist_document(
             "level_text": label(level) if level else None,
         },
         records=[
-            {heading: row[key] for heading, key in COLUMNS} | {"id": row["id"]} for row in entries
+            dict(zip(headings, (row[key] for key in COLUMNS), strict=True)) | {"id": row["id"]}
+            for row in entries
         ],
+        note=" / ".join(render("whitelist_id_note", lang) for lang in ("zh", "en")),
     )
 
 
 def write_document(path: Path, fmt: str, doc: Document) -> int:
     """Write one file (written aside, then renamed: readers never see half); the rows
-    written. An unknown format is input; an unwritable path says why."""
+    written. An unknown format is input; so is a missing folder (never created); an
+    unwritable path says why."""
+    from campusgate.workflow import validate
+
     if fmt not in WRITERS:
         raise InvalidInput("invalid_format", value=fmt, choices=" | ".join(WRITERS))
+    validate.output_file(path)
     partial = path.with_name(path.name + ".part")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         count = WRITERS[fmt](partial, doc)
         partial.replace(path)
     except OSError as exc:
@@ -330,6 +343,64 @@ def write_document(path: Path, fmt: str, doc: Document) -> int:
             "output_unwritable", path=str(path), detail=exc.strerror or str(exc)
         ) from None
     return count
+
+
+def publish_folder(settings: Any, year: int, *, create: bool = True) -> Path:
+    """Where the publish jobs write ``year``'s files: ``[publish] folder``/YEAR. A configured
+    folder must exist (a missing one is a typo or a share not mounted: refused, never made);
+    unset, it is ``published`` in the user data folder, made on first use. The year's folder
+    is made when ``create``."""
+    from campusgate.workflow.config import default_publish_folder
+
+    base = Path(settings.folder) if settings.folder else default_publish_folder()
+    if settings.folder and not base.is_dir():
+        raise InvalidInput("publish_folder_missing", folder=str(base))
+    folder = base / str(year)
+    if create:
+        try:
+            folder.mkdir(parents=not settings.folder, exist_ok=True)
+        except OSError as exc:
+            raise InvalidInput(
+                "output_unwritable", path=str(folder), detail=exc.strerror or str(exc)
+            ) from None
+    return folder
+
+
+#: The formats whose files are the same bytes for the same list (XLSX stamps its time).
+_STABLE = ("html", "csv", "json")
+
+
+def write_files(
+    folder: Path, name: str, doc: Document, *, dry_run: bool = False, changed: bool = False
+) -> list[Path]:
+    """``doc`` as NAME.html, .csv, .xlsx and .json in ``folder``, unless the files there say
+    exactly this already (``changed``: known to differ): the paths written (in a dry run,
+    that would be), none when they are current. Each file is written aside and renamed into
+    place, the JSON last: a reader never sees half a file, and a run cut short is redone by
+    the next."""
+    targets = {fmt: folder / f"{name}.{fmt}" for fmt in FORMATS}
+    try:
+        with tempfile.TemporaryDirectory(
+            prefix=".campusgate-", dir=None if dry_run else folder
+        ) as staging:
+            staged = {fmt: Path(staging) / target.name for fmt, target in targets.items()}
+            for fmt in _STABLE:
+                WRITERS[fmt](staged[fmt], doc)
+            current = targets["xlsx"].is_file() and all(
+                targets[fmt].is_file() and targets[fmt].read_bytes() == staged[fmt].read_bytes()
+                for fmt in _STABLE
+            )
+            if current and not changed:
+                return []
+            if not dry_run:
+                write_xlsx(staged["xlsx"], doc)
+                for fmt in sorted(FORMATS, key=lambda fmt: fmt == "json"):
+                    staged[fmt].replace(targets[fmt])
+    except OSError as exc:
+        raise InvalidInput(
+            "output_unwritable", path=str(folder), detail=exc.strerror or str(exc)
+        ) from None
+    return list(targets.values())
 
 
 def write(
@@ -402,11 +473,14 @@ def export(
     hotline: str | None = None,
     mailbox: str | None = None,
 ) -> dict[str, Any]:
-    """Write the jurisdiction's published whitelist of ``year`` in ``fmt`` to ``output``."""
+    """Write the jurisdiction's published whitelist of ``year`` in ``fmt`` to ``output``
+    (whose folder must exist)."""
+    from campusgate.workflow import validate
+
     if fmt not in WRITERS:
         raise InvalidInput("invalid_format", value=fmt, choices=" | ".join(WRITERS))
+    path = validate.output_file(output)
     listed = show(db, login, year=year, jurisdiction=jurisdiction)
-    path = Path(output)
     write(
         path,
         fmt,

@@ -20,6 +20,7 @@ SYSTEM_ACTORS: dict[str, tuple[str, ...]] = {
     "reminders": (),
     "year-end-review": ("approver",),
     "publish": ("approver",),
+    "refresh-published": (),
     "evaluation": ("reviewer", "approver"),
     "deliver": (),
     "checkpoint": (),

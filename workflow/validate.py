@@ -11,6 +11,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date
+from os import PathLike
+from pathlib import Path
 
 from campusgate.workflow.errors import InvalidInput
 
@@ -188,3 +190,12 @@ def email(field: str, value: str | None) -> str | None:
     if cleaned is not None and not _EMAIL.fullmatch(cleaned):
         raise InvalidInput("invalid_email", field=field, value=cleaned)
     return cleaned
+
+
+def output_file(value: str | PathLike[str]) -> Path:
+    """A file the user names for writing: its folder must already exist. A mistyped folder
+    is refused, never created, and nothing is written."""
+    path = Path(value)
+    if not path.parent.is_dir():
+        raise InvalidInput("output_folder_missing", folder=str(path.parent), path=str(path))
+    return path

@@ -7,15 +7,17 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from campusgate.jobs import evaluation, publish, year_end_review
+from campusgate.jobs import evaluation, publish, refresh_published, year_end_review
 from campusgate.jobs.base import Context
 from campusgate.models import Database, Item, ItemEvent, OutboxMessage
 from campusgate.workflow import items
 from campusgate.workflow.config import Publish, Settings
 from campusgate.workflow.items import Params
+from campusgate.workflow.publication import FORMATS
 from tests.org import apply, refused, reviewed, set_quota, snapshot, state
 
 REVIEW_DAY = date(2026, 12, 20)
@@ -78,15 +80,88 @@ def test_publish_publishes_and_writes_every_format(db: Database, tmp_path: Path)
     raw = (folder / "鹤壁市.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0][:3] == ["序号", "事项名称", "实施单位"]
-    assert rows[1][1].startswith("'=")  # a formula is shown, never evaluated
+    assert rows[0][:4] == ["序号", "编号", "事项名称", "实施单位"]
+    assert [row[1] for row in rows[1:]] == [str(first), str(second)]
+    assert rows[1][2].startswith("'=")  # a formula is shown, never evaluated
     sheet = load_workbook(folder / "鹤壁市.xlsx").active
-    assert sheet is not None and sheet["B3"].value.startswith("'=")
+    assert sheet is not None and sheet["C3"].value.startswith("'=")
+    assert (sheet["B2"].value, sheet["B3"].value) == ("编号", first)
     document = json.loads((folder / "鹤壁市.json").read_text(encoding="utf-8"))
     assert [i["事项名称"] for i in document["items"]][1] == "消防安全教育"
+    assert [i["编号"] for i in document["items"]] == [first, second]
     assert "&quot;http://x&quot;" in (folder / "鹤壁市.html").read_text(encoding="utf-8")
     again = publish.run(db, date(2027, 1, 2), False, ctx)
     assert again["published"] == 0
+
+
+def test_the_refresh_rewrites_the_files_of_lists_that_changed_and_only_those(
+    db: Database, tmp_path: Path
+) -> None:
+    """After a revocation, suspension or reinstatement the nightly refresh makes the files
+    say what the live list says; a list that did not change keeps its files untouched."""
+    set_quota(db, 5)
+    first = reviewed(db, title="学生常见病防治宣传")
+    second = reviewed(db, title="消防安全教育")
+    year_end_review.run(db, REVIEW_DAY)
+    settings = Settings(database_url=db.url, publish=Publish(folder=str(tmp_path)))
+    ctx = Context(settings)
+    publish.run(db, date(2027, 1, 2), False, ctx)
+    folder = tmp_path / "2027"
+    names = ["鹤壁市.csv", "鹤壁市.html", "鹤壁市.json", "鹤壁市.xlsx"]
+    day = date(2027, 3, 1)
+
+    def listed() -> list[int]:
+        document = json.loads((folder / "鹤壁市.json").read_text(encoding="utf-8"))
+        return [row["编号"] for row in document["items"]]
+
+    def files() -> dict[str, tuple[int, int]]:
+        """Each file there, by the inode and time that a rewrite changes."""
+        return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+    def refresh(dry_run: bool = False, context: Context = ctx) -> list[str]:
+        return list(refresh_published.run(db, day, dry_run, context)["files"])
+
+    assert listed() == [first, second]
+    written = files()
+    assert refresh() == [] and files() == written  # nothing changed: nothing rewritten
+
+    items.fire(db, "zhao.lei", second, "revoke", Params(reason="重复进校"), today=day)
+    assert listed() == [first, second]  # stale until the refresh
+    expected = [str(folder / f"鹤壁市.{fmt}") for fmt in ("html", "csv", "xlsx", "json")]
+    assert refresh(dry_run=True) == expected and files() == written
+    assert refresh() == expected
+    assert listed() == [first] and sorted(files()) == names  # nothing left aside
+    sheet = load_workbook(folder / "鹤壁市.xlsx").active
+    assert sheet is not None and [c.value for c in sheet[3]][:2] == [1, first]
+    assert sheet.max_row == 3
+    assert refresh() == []
+
+    items.fire(db, "zhao.lei", first, "suspend", Params(reason="年度评估：暂停"), today=day)
+    assert refresh() == expected and listed() == []  # an emptied list is posted empty
+    rows = list(csv.reader((folder / "鹤壁市.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 1 and rows[0][:2] == ["序号", "编号"]
+    items.fire(db, "zhao.lei", first, "reinstate", Params(reason="整改完成"), today=day)
+    assert refresh() == expected and listed() == [first]
+
+    # the hotline printed on the page is part of what the files say
+    hotline = Publish(folder=str(tmp_path), hotline="0392-3322110")
+    assert refresh(context=Context(Settings(database_url=db.url, publish=hotline))) == expected
+    assert "0392-3322110" in (folder / "鹤壁市.html").read_text(encoding="utf-8")
+    # a file deleted by hand is written again
+    (folder / "鹤壁市.xlsx").unlink()
+    assert len(refresh()) == 4 and sorted(files()) == names
+
+
+def test_without_a_configured_folder_the_default_one_is_made(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    set_quota(db, 5)
+    reviewed(db)
+    year_end_review.run(db, REVIEW_DAY)
+    summary = publish.run(db, date(2027, 1, 2), False, Context(Settings(database_url=db.url)))
+    default = tmp_path / "data" / "campusgate" / "published" / "2027"
+    assert summary["files"] == [str(default / f"鹤壁市.{fmt}") for fmt in FORMATS]
 
 
 def test_evaluation_sweep_applies_outcomes(db: Database) -> None:

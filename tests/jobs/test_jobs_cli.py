@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from campusgate.models import Database
-from tests.cli.test_cli import ok, ok_json, refused, refused_json
+from tests.cli.test_cli import ok, ok_json, refused, refused_json, run
 from tests.conftest import TODAY
 from tests.org import CITY, COUNTY, filed, on_ledger, snapshot, state
 from tests.publication.helpers import YEAR, county_published, quotas
@@ -37,6 +37,7 @@ def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
         "reminders",
         "year-end-review",
         "publish",
+        "refresh-published",
         "evaluation",
         "deliver",
         "checkpoint",
@@ -62,16 +63,23 @@ def test_jobs_run_refusals(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_pa
     refused(db, "admin", "outbox list --state lost", exit=2, contains=("lost",))
 
 
+def publish_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A configuration naming a publish folder (not made here); the folder."""
+    config = tmp_path / "campusgate.toml"
+    folder = tmp_path / "published"
+    config.write_text(f'[clock]\nallow_override = true\n[publish]\nfolder = "{folder}"\n')
+    monkeypatch.setenv("CAMPUSGATE_CONFIG", str(config))
+    return folder
+
+
 def test_publish_dry_run_lists_the_files_it_would_write(
     db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     quotas(db)
     county_published(db)  # 淇滨区's whitelist is published already
     city = filed(db, year=YEAR)  # 鹤壁市's is published by the job
-    config = tmp_path / "campusgate.toml"
-    folder = tmp_path / "published"
-    config.write_text(f'[clock]\nallow_override = true\n[publish]\nfolder = "{folder}"\n')
-    monkeypatch.setenv("CAMPUSGATE_CONFIG", str(config))
+    folder = publish_config(monkeypatch, tmp_path)
+    folder.mkdir()
     would = [
         str(folder / "2026" / f"{name}.{fmt}")
         for name in (CITY, COUNTY)
@@ -88,8 +96,43 @@ def test_publish_dry_run_lists_the_files_it_would_write(
     ]
     english = ok(db, "admin", f"--lang en jobs run publish --date {TODAY} --dry-run").stdout
     assert english.splitlines()[1] == f"  would write {would[0]}"
-    assert not folder.exists() and snapshot(db) == before and state(db, city) == "filed"
+    assert not any(folder.iterdir()) and snapshot(db) == before and state(db, city) == "filed"
 
     done = ok(db, "admin", f"jobs run publish --date {TODAY}").stdout
     assert done.splitlines()[1:] == [f"  已写入 {path}" for path in would]
     assert all(Path(path).is_file() for path in would) and state(db, city) == "published"
+
+
+def test_a_missing_publish_folder_is_refused_never_made(
+    db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A configured publish folder that is missing (a typo, a share not mounted) is named,
+    never made. The publish job still publishes the items (the live pages and the gate
+    follow them) and writes no file; the refresh changes nothing."""
+    quotas(db)
+    county_published(db)
+    city = filed(db, year=YEAR)
+    folder = publish_config(monkeypatch, tmp_path)
+    zh = (
+        f"错误：发布文件夹 {folder}（配置项 [publish] folder）不存在，未写入白名单文件："
+        "请建立该文件夹或更正配置，再运行本任务\n"
+    )
+    refused(db, "admin", f"jobs run refresh-published --date {TODAY}", exit=2, stderr=zh)
+    refused(
+        db,
+        "admin",
+        f"--lang en jobs run refresh-published --date {TODAY}",
+        exit=2,
+        lang="en",
+        contains=(f"the publish folder {folder} ([publish] folder) does not exist",),
+    )
+    dry = f"jobs run publish --date {TODAY} --dry-run"
+    refused_json(db, "admin", dry, exit=2, code="publish_folder_missing")
+    assert state(db, city) == "filed" and not folder.exists()
+    done = run(db, "admin", f"jobs run publish --date {TODAY}")
+    assert (done.exit_code, done.stderr) == (2, zh)
+    assert state(db, city) == "published" and not folder.exists()
+    # once the folder is there, the nightly refresh writes what the publish run could not
+    folder.mkdir()
+    wrote = ok_json(db, "admin", f"jobs run refresh-published --date {TODAY}")["files"]
+    assert len(wrote) == 8 and all(Path(path).is_file() for path in wrote)

@@ -1,5 +1,6 @@
-"""The postable HTML page in headless Chromium (Debian's ``chromium``): every row renders, and
-typing into the search box (given in the URL fragment ``#q=``) filters the rows."""
+"""The postable HTML page in headless Chromium (Debian's ``chromium``): every row renders with
+the item's number the gate asks for, and typing into the search box (given in the URL
+fragment ``#q=``) filters the rows, also by that number."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def rows(dom: str) -> list[tuple[bool, str]]:
 ENTRIES = [
     {
         "no": n,
-        "id": n,
+        "id": 10 + n,
         "title": title,
         "lead_units": unit,
         "schedule": "每年1次",
@@ -98,6 +99,12 @@ def test_every_row_renders_and_the_search_box_filters(tmp_path: Path) -> None:
     assert "0392-3322110" in dom and "jianfu@example.gov.cn" in dom
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom  # escaped, never run
     assert 'id="shown">4<' in dom
+    head = dom.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert re.findall(r"<th>(.*?)</th>", head)[:3] == ["序号", "编号", "事项名称"]
+    assert [text.split()[:3] for _, text in shown][1] == ["2", "12", "消防安全演练"]
+
+    by_number = rows(dump_dom(page, "13"))  # a gatekeeper types the number they were given
+    assert [visible for visible, _ in by_number] == [False, False, True, False]
 
     filtered = rows(dump_dom(page, "消防"))
     assert [visible for visible, _ in filtered] == [False, True, False, False]

@@ -121,6 +121,9 @@ def test_a_published_list_round_trips_through_every_format(
     assert raw.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     head = table[0]
+    # every format carries the item's number (编号) beside the row number: the gate asks for it
+    assert head[:3] == ["序号", "编号", "事项名称"]
+    assert [row[:2] for row in table[1:]] == [["1", str(ids[0])], ["2", str(ids[1])]]
     picked = [head.index(h) for h in ("事项名称", "实施单位", "开展时间/周期", "开展依据")]
     read = [[row[i] for i in picked] for row in table[1:]]
     assert read[0] == expected[0]
@@ -129,14 +132,18 @@ def test_a_published_list_round_trips_through_every_format(
     sheet = load_workbook(files["xlsx"]).active
     assert sheet is not None
     assert sheet["A1"].value == "鹤壁市2026年度社会事务进校园白名单"
-    assert [c.value for c in sheet[2]][:3] == ["序号", "事项名称", "实施单位"]
+    assert [c.value for c in sheet[2]] == head
+    numbers = [(sheet[f"A{r}"].value, sheet[f"B{r}"].value) for r in (3, 4)]
+    assert numbers == [(1, ids[0]), (2, ids[1])]
     assert sheet.freeze_panes == "A3"
-    assert sheet.column_dimensions["B"].width == 28
-    assert sheet["B3"].alignment.wrap_text
+    assert sheet.column_dimensions["C"].width == 28
+    assert sheet["C3"].alignment.wrap_text
     cells = [[sheet.cell(row=r, column=i + 1).value for i in picked] for r in (3, 4)]
     assert cells == [expected[0], ["'=SUM(A1:A9)", *expected[1][1:]]]
 
     document = json.loads(files["json"].read_text(encoding="utf-8"))
+    assert document["columns"] == head
+    assert [(i["编号"], i["id"]) for i in document["items"]] == [(n, n) for n in ids]
     assert document["year"] == 2026 and document["level"] == "city"
     assert document["hotline"] == HOTLINE and document["mailbox"] == MAILBOX
     got = [
@@ -146,6 +153,8 @@ def test_a_published_list_round_trips_through_every_format(
     assert got == expected
 
     page = files["html"].read_text(encoding="utf-8")
+    assert "<th>序号</th><th>编号</th><th>事项名称</th>" in page
+    assert f'<td data-label="编号">{ids[1]}</td>' in page and "请使用该事项的“编号”" in page
     assert HOTLINE in page and MAILBOX in page and "2026年度" in page
     assert "http" not in page.replace("http-equiv", "")  # no external assets
     assert 'name="viewport"' in page and "@media print" in page
@@ -156,7 +165,8 @@ def test_a_published_list_round_trips_through_every_format(
         [dept, "2027", "law", *row[1:]]
         for dept, row in zip(("市卫健委", "市公安局"), table[1:], strict=True)
     ]
-    rows[2][3] = rows[2][3].removeprefix("'")
+    title = rows[0].index("事项名称")  # the 编号 column is ignored on import
+    rows[2][title] = rows[2][title].removeprefix("'")
     csv_file(again, rows, "utf-8-sig")
     reimported = ok_json(db, "wang.fang", ["import", "applications", str(again)])["imported"]
     views = [items.show_item(db, "admin", i) for i in reimported]
@@ -181,6 +191,8 @@ def test_whitelist_show_for_a_school_lists_every_level(db: Database) -> None:
     assert [i["id"] for i in only_city["items"]] == [city]
     shown = ok(db, "wu.min", "whitelist show --year 2026 --school 淇滨区实验小学").stdout
     assert "市级事项" in shown and "区级事项" in shown and "县（区）" in shown
+    # the same field has the same name as on the posted page
+    assert "编号" in shown and "事项名称" in shown and "活动名称" not in shown
 
 
 # --------------------------------------------------------------------------- imports
@@ -288,6 +300,51 @@ def test_an_unknown_jurisdiction_in_an_import_names_its_column_and_the_closest(
 # --------------------------------------------------------------------------- errors
 
 
+def test_an_output_in_a_missing_folder_is_refused_and_nothing_is_created(
+    db: Database, tmp_path: Path
+) -> None:
+    """A mistyped --output is refused (exit 2) naming the missing folder: no folder is made,
+    no file written, by every command that writes a file the user names."""
+    quotas(db)
+    published(db)
+    on_ledger(db)
+    missing = tmp_path / "nonexist"
+    target = missing / "白名单.html"
+    whitelist = ["whitelist", "export", "--year", "2026", "--jurisdiction", CITY]
+    ledger = ["ledger", "export", "--jurisdiction", CITY, "--format", "csv"]
+    exports = {
+        "whitelist": [*whitelist, "--format", "html", "--output", str(target)],
+        "ledger": [*ledger, "--output", str(missing / "台账.csv")],
+    }
+    for argv in exports.values():
+        path = argv[-1]
+        zh = f"错误：文件夹 {missing} 不存在（或不是文件夹），未写入 {path}："
+        zh += "请更正路径或先建立该文件夹\n"
+        refused(db, "wang.fang", argv, exit=2, stderr=zh)
+        refused(
+            db,
+            "wang.fang",
+            ["--lang", "en", *argv],
+            exit=2,
+            lang="en",
+            contains=(f"the folder {missing} does not exist", f"nothing was written to {path}"),
+        )
+        refused_json(db, "wang.fang", argv, exit=2, code="output_folder_missing")
+        assert not missing.exists()
+    # input comes first: an unknown jurisdiction with a missing folder is still exit 2
+    elsewhere = [*whitelist[:-1], "火星市", "--format", "csv", "--output", str(target)]
+    refused(db, "li.na", elsewhere, exit=2, contains=(str(missing),))
+    # the public (no --as) is refused the same way
+    refused(db, None, exports["whitelist"], exit=2, contains=(str(missing),))
+    diagram = ["workflow", "diagram", "--format", "dot", "--output", str(missing / "a.dot")]
+    refused(db, None, diagram, exit=2, contains=(str(missing),))
+    assert not missing.exists()
+    # the folder given exists: written as before
+    missing.mkdir()
+    ok(db, "wang.fang", exports["whitelist"])
+    assert target.is_file() and [p.name for p in missing.iterdir()] == ["白名单.html"]
+
+
 def test_export_refusals(db: Database, tmp_path: Path) -> None:
     argv = ["whitelist", "export", "--year", "2026", "--jurisdiction", CITY, "--format"]
     refused(
@@ -307,7 +364,7 @@ def test_export_refusals(db: Database, tmp_path: Path) -> None:
         "li.na",
         [*argv, "csv", "--output", str(blocked / "x.csv")],
         exit=2,
-        contains=("无法写入",),
+        contains=(f"文件夹 {blocked} 不存在（或不是文件夹）",),
     )
     unknown = ["whitelist", "export", "--year", "2026", "--jurisdiction", "火星市", "--format"]
     refused(db, "li.na", [*unknown, "csv", "--output", str(tmp_path / "y.csv")], exit=3)

@@ -247,6 +247,13 @@ def test_uploads_and_downloads(
     )
     assert result.exit_code == 0, result.stderr
     assert "问题线索" in ledger.read_text(encoding="utf-8-sig")
+    # a download into a missing folder of the user's PC is refused there, as locally
+    missing = tmp_path / "nonexist"
+    argv = ["ledger", "export", "--jurisdiction", CITY, "--format", "csv"]
+    before = snapshot(db)
+    result = invoke([*argv, "--output", str(missing / "台账.csv")], env)
+    assert result.exit_code == 2 and f"文件夹 {missing} 不存在" in result.stderr
+    assert not missing.exists() and snapshot(db) == before
     org_file = tmp_path / "org.toml"
     org_file.write_text('[[school]]\nname = "新学校"\njurisdiction = "浚县"\n', encoding="utf-8")
     result = invoke(["org", "load", str(org_file), "--json"], env)
@@ -297,8 +304,11 @@ def test_the_public_face_needs_no_token(db: Database, client: TestClient) -> Non
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert f"{CITY}{YEAR}年度社会事务进校园白名单" in page.text
     assert "防溺水安全教育进校园" in page.text
+    assert f'<td data-label="编号">{item_id}</td>' in page.text  # what the gate asks for
     data = client.get(f"/public/whitelists/{CITY}/{YEAR}.json").json()
-    assert [row["事项名称"] for row in data["items"]] == ["防溺水安全教育进校园"]
+    assert [(row["编号"], row["事项名称"]) for row in data["items"]] == [
+        (item_id, "防溺水安全教育进校园")
+    ]
     assert client.get("/public/whitelists/nowhere/2027.json").json()["error"]["exit"] == 3
     assert client.get(f"/public/whitelists/{CITY}/2027.json").json()["error"]["exit"] == 3
     assert client.get(f"/public/whitelists/{CITY}/20x7.json").status_code == 400
