@@ -524,7 +524,9 @@ def advance(
     def human(_: Any) -> None:
         for r in results:
             if r["ok"]:
-                click.echo(app.t("advanced", id=r["id"], trigger=trigger, state=r["state"]))
+                click.echo(
+                    app.t("advanced", id=r["id"], trigger=trigger, state=r["state"], kind=r["kind"])
+                )
             else:
                 error_line(app.lang, r["error"]["message"])
         done = sum(1 for r in results if r["ok"])

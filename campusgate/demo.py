@@ -56,6 +56,8 @@ class Story:
         self.lang = lang
         self.ctx = ctx
         self.ids: dict[str, int] = {}
+        #: each item's kind, by id: it words the item's triggers in the summary
+        self.kinds: dict[int, str] = {}
         #: rules that said no on the way: (what was tried, the message)
         self.refusals: list[dict[str, Any]] = []
         self.jobs: list[dict[str, Any]] = []
@@ -73,6 +75,7 @@ class Story:
         fields = _fields(event, "do", "date", "as", "key")
         view = items.apply(self.db, event["as"], year=YEAR, today=_day(event), **fields)
         self.ids[event["key"]] = int(view["id"])
+        self.kinds[int(view["id"])] = view["kind"]
 
     def fire(self, event: dict[str, Any]) -> None:
         params = {
@@ -105,6 +108,7 @@ class Story:
         self.refusals.append(
             {
                 "id": item_id,
+                "kind": self.kinds[item_id],
                 "trigger": trigger,
                 "actor": actor,
                 "date": day,
@@ -126,6 +130,7 @@ class Story:
         fields = _fields(event, "do", "date", "as", "key")
         view = items.add_clue(self.db, event["as"], today=_day(event), **fields)
         self.ids[event["key"]] = int(view["id"])
+        self.kinds[int(view["id"])] = view["kind"]
 
     def ledger(self, event: dict[str, Any]) -> None:
         """Verify a clue (核实) and put it on the ledger with standard, deadline, owner."""
@@ -145,6 +150,7 @@ class Story:
             if i["linked_item"] == linked and i["source"] == event["source"]
         ]
         self.ids[event["key"]] = found[-1]
+        self.kinds[found[-1]] = "rectification"
 
     def job(self, event: dict[str, Any]) -> None:
         name = event["job"]
@@ -378,18 +384,20 @@ def _print(story: Story, summary: dict[str, Any]) -> None:
     wl, rc = summary["counts"]["whitelist"], summary["counts"]["rectification"]
     sep = render_message("list_separator", lang)
 
-    def states(tally: dict[str, int]) -> str:
-        return sep.join(f"{label(s, lang)} {n}" for s, n in tally.items())
+    def states(tally: dict[str, int], kind: str) -> str:
+        return sep.join(f"{label(s, lang, kind)} {n}" for s, n in tally.items())
 
     basis = sep.join(f"{label(k, lang)} {n}" for k, n in summary["basis_kinds"].items())
     lines = [
-        render_message("demo_applications", lang, count=sum(wl.values()), states=states(wl)),
+        render_message(
+            "demo_applications", lang, count=sum(wl.values()), states=states(wl, "whitelist")
+        ),
         render_message("demo_basis", lang, basis=basis),
         render_message(
             "demo_clues",
             lang,
             count=sum(rc.values()),
-            states=states(rc),
+            states=states(rc, "rectification"),
             ledger=len(summary["ledger"]),
             open=len(summary["ledger_open"]),
         ),
@@ -402,6 +410,7 @@ def _print(story: Story, summary: dict[str, Any]) -> None:
             date=r["date"],
             actor=r["actor"],
             trigger=r["trigger"],
+            kind=r["kind"],
             id=r["id"],
             message=r["message"],
             exit=r["exit"],

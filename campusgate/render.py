@@ -241,13 +241,15 @@ def ledger_table(title: str, headings: list[str], cells: Any) -> None:
 def stats_tables(data: dict[str, Any], lang: str) -> None:
     out = console()
     out.print(render("stats_year", lang, year=data["year"]))
+    # a row per kind and state: each kind words its own states (a closed clue is 已销号)
     states = Table(title=heading("by_state", lang))
     states.add_column(heading("kind", lang))
-    first = next(iter(data["by_state"].values()))
-    for state in first:
-        states.add_column(label(state, lang), justify="right")
+    states.add_column(heading("state", lang))
+    states.add_column(heading("count", lang), justify="right")
     for kind, counts in data["by_state"].items():
-        states.add_row(label(kind, lang), *(str(n) for n in counts.values()))
+        states.add_section()
+        for state, n in counts.items():
+            states.add_row(label(kind, lang), label(state, lang, kind), str(n))
     out.print(states)
     for key in ("by_aspect", "by_source"):
         table = Table(title=heading(key, lang))

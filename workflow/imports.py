@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from campusgate.models import Database, Item
 from campusgate.workflow.errors import CampusgateError, InvalidInput, PermissionDenied
 from campusgate.workflow.intake import add_clue_in, application_fields, apply_in, clue_fields
-from campusgate.workflow.messages import render
+from campusgate.workflow.messages import LABEL_ONLY, render
 from campusgate.workflow.scope import Actor, Tree, load_actor
 from campusgate.workflow.tx import writing
 
@@ -174,7 +174,7 @@ class RowProblems:
 
     def message(self, lang: str = "zh") -> str:
         return "；".join(
-            render("import_row", lang, row=n, column=column, reason=exc.message(lang))
+            render("import_row", lang, row=n, column=column, reason=exc.message(lang, LABEL_ONLY))
             for n, column, exc in self.problems
         )
 
