@@ -324,6 +324,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "审计日志与检查点 {checkpoint}（{source}）不符：{detail}",
         "the audit log disagrees with checkpoint {checkpoint} ({source}): {detail}",
     ),
+    "audit_org_event": (
+        "{action}{entity} {key}（{changes}）",
+        "{entity} {key} {action} ({changes})",
+    ),
     "audit_checkpointed": (
         "检查点 {checkpoint} 已记录：{items} 个事项、{item_events} 条事项事件、{org_events} 条组织事件，摘要 {head}",
         "checkpoint {checkpoint} recorded: {items} items, {item_events} item events, "
@@ -783,12 +787,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "org_created": ("新增", "created"),
     "org_updated": ("修改", "updated"),
     "org_deleted": ("删除", "deleted"),
-    "org_recorded": ("登记（迁移前已有）", "recorded (existing before the migration)"),
+    "org_recorded": ("登记原有", "recorded (existing before the migration)"),
+    "org_issued": ("签发", "issued"),
+    "org_revoked": ("吊销", "revoked"),
     "entity_jurisdiction": ("行政区", "jurisdiction"),
     "entity_department": ("部门", "department"),
     "entity_school": ("学校", "school"),
     "entity_user": ("用户", "user"),
-    "entity_quota": ("配额", "quota"),
+    "entity_quota": ("总量控制", "quota"),
+    "entity_token": ("令牌", "token"),
     # levels
     "province": ("省", "province"),
     "city": ("市", "city"),
@@ -1059,7 +1066,7 @@ MESSAGES |= {
 MESSAGES |= {
     "no_token": ("未找到令牌：{id}", "no such token: {id}"),
     "token_invalid": (
-        "令牌无效、已过期或已撤销，请向管理员申请新令牌后运行 campusgate login",
+        "令牌无效、已过期或已吊销，请向管理员申请新令牌后运行 campusgate login",
         "the token is unknown, expired or revoked: ask an admin for a new one and run campusgate login",
     ),
     "token_missing": (
@@ -1070,7 +1077,7 @@ MESSAGES |= {
         "令牌 {id}（{login}，有效期至 {expires}）只显示这一次，请妥善保存：\n{token}",
         "token {id} ({login}, valid until {expires}) is shown only this once; keep it safe:\n{token}",
     ),
-    "token_revoked": ("令牌 {id} 已撤销", "token {id} revoked"),
+    "token_revoked": ("令牌 {id} 已吊销", "token {id} revoked"),
     "token_empty": ("未输入令牌", "no token given"),
     "as_remote": (
         "连接服务器时身份由个人令牌决定，不能使用 --as / CAMPUSGATE_USER",
