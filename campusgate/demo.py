@@ -339,23 +339,13 @@ def _outbox_counts(db: Database) -> dict[str, int]:
 
 def _print_outbox(story: Story) -> None:
     """The messages the jobs wrote: what each person was reminded of, and when."""
-    from rich.markup import escape
-    from rich.table import Table
-
     from campusgate import render
 
     lang = story.lang
     with story.db.read() as session:
         messages = outbox_messages.list_messages(session)
-    table = Table(title=render_message("outbox_title", lang, count=len(messages)))
-    for key in ("date", "recipient", "kind", "state"):
-        table.add_column(heading(key, lang), no_wrap=True)
-    table.add_column(heading("subject", lang), overflow="fold")
-    for m in messages:
-        table.add_row(
-            *map(escape, (m["for_date"], m["recipient"], m["kind"], m["state"], m["subject"]))
-        )
-    render.console().print(table)
+    title = render_message("outbox_title", lang, count=len(messages))
+    render.outbox_table(messages, lang, ("date", "recipient", "kind", "state", "subject"), title)
 
 
 def _print(story: Story, summary: dict[str, Any]) -> None:

@@ -326,6 +326,26 @@ def stats_tables(data: dict[str, Any], lang: str) -> None:
     out.print(overdue)
 
 
+def outbox_table(
+    messages: list[dict[str, Any]],
+    lang: str,
+    keys: tuple[str, ...] = ("id", "date", "recipient", "kind", "state", "attempts", "subject"),
+    title: str | None = None,
+) -> None:
+    """Outbox messages, their kind and state by their labels."""
+    from rich.markup import escape
+
+    fields = {"date": "for_date"}
+    table = Table(title=title)
+    for key in keys:
+        table.add_column(heading(key, lang), overflow="fold", no_wrap=key != "subject")
+    for m in messages:
+        cells = {key: m[fields.get(key, key)] for key in keys}
+        cells["kind"], cells["state"] = label(m["kind"], lang), label(m["state"], lang)
+        table.add_row(*(escape(str(cells[key])) for key in keys))
+    console().print(table)
+
+
 def rows_table(
     keys: tuple[str, ...], rows: list[tuple[Any, ...]], lang: str, title: str | None = None
 ) -> None:

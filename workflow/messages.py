@@ -696,6 +696,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "job_would_record": ("将记录检查点", "would record a checkpoint"),
     "job_checkpoint": ("检查点", "checkpoint"),
     "job_skipped": ("已由其他调度进程运行，跳过", "skipped: run elsewhere"),
+    # the outbox: the states and kinds of its messages
+    "pending": ("待发送", "pending"),
+    "sent": ("已发送", "sent"),
+    "failed": ("发送失败", "failed"),
+    "reminder": ("整改提醒", "reminder"),
+    "due": ("到期提醒", "due today"),
+    "overdue": ("超期督办", "overdue"),
+    "escalation": ("超期上报", "escalation"),
+    "digest-pending": ("待审申请汇总", "digest of pending applications"),
+    "digest-unevaluated": ("未评估事项汇总", "digest of unevaluated items"),
+    "docket": ("集中审批清单", "year-end review docket"),
+    "checkpoint": ("审计存证", "audit checkpoint"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     # a rectification item's own words: on the ledger, rectified and closed (销号)
