@@ -147,8 +147,10 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
 
 #: Fields whose values are codes, shown by their labels.
 CODED = frozenset({"basis_kind", "source", "aspect", "rating", "outcome", "level", "roles"})
-#: Text that is a timestamp (ISO 8601), shown in Beijing time.
-_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
+#: Text that is a timestamp (ISO 8601 with its offset, as stored), shown in Beijing time.
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
 #: A value only set, not changed from another.
 _SET = object()
 
@@ -162,10 +164,13 @@ def _value_text(field: str, value: Any, lang: str) -> str:
         return ("、" if lang == "zh" else ", ").join(_value_text(field, v, lang) for v in value)
     if isinstance(value, str) and field in CODED:
         return label(value, lang)
-    if isinstance(value, str) and _TIMESTAMP.match(value):
+    if isinstance(value, str) and _TIMESTAMP.fullmatch(value):
         from campusgate.workflow.clock import local_text
 
-        return local_text(value) or value
+        try:
+            return local_text(value) or value
+        except ValueError:  # shaped like one, but no real time
+            return value
     return str(value)
 
 
