@@ -164,10 +164,11 @@ class App:
 
         return render(code, self.lang, **params)
 
-    def label(self, key: str | None) -> str:
+    def label(self, key: str | None, kind: str | None = None) -> str:
+        """A code's label in the reader's language (a state or trigger: in ``kind``'s words)."""
         from campusgate.workflow.messages import label
 
-        return label(key, self.lang)
+        return label(key, self.lang, kind)
 
 
 def error_line(lang: str, message: str) -> None:

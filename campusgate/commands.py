@@ -534,7 +534,9 @@ def advance(
     def human(_: Any) -> None:
         for r in results:
             if r["ok"]:
-                click.echo(app.t("advanced", id=r["id"], trigger=trigger, state=r["state"]))
+                click.echo(
+                    app.t("advanced", id=r["id"], trigger=trigger, state=r["state"], kind=r["kind"])
+                )
             else:
                 error_line(app.lang, r["error"]["message"])
         done = sum(1 for r in results if r["ok"])
@@ -670,38 +672,32 @@ def audit_show(app: App, item_id: str | None, org_only: bool, since: str | None)
         campusgate audit show --item 12
         campusgate audit show --org --since 2026-12-01
     """
-    import json
-    from datetime import datetime
-
+    from campusgate import render
     from campusgate.workflow import trail
-    from campusgate.workflow.clock import local
+    from campusgate.workflow.clock import local_text
 
     events = trail.show(app.db, app.login, item_id=item_id, org=org_only, since=since)
-
-    def shown(value: Any) -> str:
-        if value is None:
-            return "—"
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-    def change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-        """What an organisation event changed, field by field."""
-        before, after = before or {}, after or {}
-        keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
-        return "; ".join(f"{k}: {shown(before.get(k))} → {shown(after.get(k))}" for k in keys)
 
     def human(rows: list[dict[str, Any]]) -> None:
         for e in rows:
             if e["chain"] == "org":
-                entity = app.label("entity_" + e["entity"])
-                action = app.label("org_" + e["action"])
-                what = f"{entity} {e['key']} {action} {change(e['before'], e['after'])}"
+                what = app.t(
+                    "audit_org_event",
+                    entity=e["entity"],
+                    key=e["key"],
+                    action=app.label("org_" + e["action"]),
+                    changes=render.org_changes(e["entity"], e["before"], e["after"], app.lang),
+                )
             else:
-                moved = f"{app.label(e['from_state']) or '-'} → {app.label(e['to_state'])}"
-                what = f"#{e['item_id']}.{e['seq']} {app.label(e['trigger'])} {moved}"
+                kind = e.get("kind")
+                moved = f"{app.label(e['from_state'], kind) or '—'} → "
+                moved += app.label(e["to_state"], kind)
+                what = f"#{e['item_id']}.{e['seq']} {app.label(e['trigger'], kind)} {moved}"
                 if e.get("reason"):
                     what += f" {e['reason']}"
-            at = local(datetime.fromisoformat(e["at"])).strftime("%Y-%m-%d %H:%M")
-            click.echo(f"{at} {e['actor']} {what}")
+                if e.get("changes"):
+                    what += " " + render.event_changes(e["changes"], app.lang)
+            click.echo(f"{local_text(e['at'])} {e['actor']} {what}")
 
     emit(app, events, human)
 

@@ -57,6 +57,8 @@ class Story:
         self.lang = lang
         self.ctx = ctx
         self.ids: dict[str, int] = {}
+        #: each item's kind, by id: it words the item's triggers in the summary
+        self.kinds: dict[int, str] = {}
         #: rules that said no on the way: (what was tried, the message)
         self.refusals: list[dict[str, Any]] = []
         self.jobs: list[dict[str, Any]] = []
@@ -74,6 +76,7 @@ class Story:
         fields = _fields(event, "do", "date", "as", "key")
         view = items.apply(self.db, event["as"], year=YEAR, today=_day(event), **fields)
         self.ids[event["key"]] = int(view["id"])
+        self.kinds[int(view["id"])] = view["kind"]
 
     def fire(self, event: dict[str, Any]) -> None:
         params = {
@@ -106,6 +109,7 @@ class Story:
         self.refusals.append(
             {
                 "id": item_id,
+                "kind": self.kinds[item_id],
                 "trigger": trigger,
                 "actor": actor,
                 "date": day,
@@ -127,6 +131,7 @@ class Story:
         fields = _fields(event, "do", "date", "as", "key")
         view = items.add_clue(self.db, event["as"], today=_day(event), **fields)
         self.ids[event["key"]] = int(view["id"])
+        self.kinds[int(view["id"])] = view["kind"]
 
     def ledger(self, event: dict[str, Any]) -> None:
         """Verify a clue (核实) and put it on the ledger with standard, deadline, owner."""
@@ -146,6 +151,7 @@ class Story:
             if i["linked_item"] == linked and i["source"] == event["source"]
         ]
         self.ids[event["key"]] = found[-1]
+        self.kinds[found[-1]] = "rectification"
 
     def job(self, event: dict[str, Any]) -> None:
         name = event["job"]
@@ -336,23 +342,13 @@ def _outbox_counts(db: Database) -> dict[str, int]:
 
 def _print_outbox(story: Story) -> None:
     """The messages the jobs wrote: what each person was reminded of, and when."""
-    from rich.markup import escape
-    from rich.table import Table
-
     from campusgate import render
 
     lang = story.lang
     with story.db.read() as session:
         messages = outbox_messages.list_messages(session)
-    table = Table(title=render_message("outbox_title", lang, count=len(messages)))
-    for key in ("date", "recipient", "kind", "state"):
-        table.add_column(heading(key, lang), no_wrap=True)
-    table.add_column(heading("subject", lang), overflow="fold")
-    for m in messages:
-        table.add_row(
-            *map(escape, (m["for_date"], m["recipient"], m["kind"], m["state"], m["subject"]))
-        )
-    render.console().print(table)
+    title = render_message("outbox_title", lang, count=len(messages))
+    render.outbox_table(messages, lang, ("date", "recipient", "kind", "state", "subject"), title)
 
 
 def _print(story: Story, summary: dict[str, Any]) -> None:
@@ -381,18 +377,20 @@ def _print(story: Story, summary: dict[str, Any]) -> None:
     wl, rc = summary["counts"]["whitelist"], summary["counts"]["rectification"]
     sep = render_message("list_separator", lang)
 
-    def states(tally: dict[str, int]) -> str:
-        return sep.join(f"{label(s, lang)} {n}" for s, n in tally.items())
+    def states(tally: dict[str, int], kind: str) -> str:
+        return sep.join(f"{label(s, lang, kind)} {n}" for s, n in tally.items())
 
     basis = sep.join(f"{label(k, lang)} {n}" for k, n in summary["basis_kinds"].items())
     lines = [
-        render_message("demo_applications", lang, count=sum(wl.values()), states=states(wl)),
+        render_message(
+            "demo_applications", lang, count=sum(wl.values()), states=states(wl, "whitelist")
+        ),
         render_message("demo_basis", lang, basis=basis),
         render_message(
             "demo_clues",
             lang,
             count=sum(rc.values()),
-            states=states(rc),
+            states=states(rc, "rectification"),
             ledger=len(summary["ledger"]),
             open=len(summary["ledger_open"]),
         ),
@@ -405,6 +403,7 @@ def _print(story: Story, summary: dict[str, Any]) -> None:
             date=r["date"],
             actor=r["actor"],
             trigger=r["trigger"],
+            kind=r["kind"],
             id=r["id"],
             message=r["message"],
             exit=r["exit"],

@@ -135,7 +135,7 @@ def outbox() -> None:
 
 
 @command(outbox, "list")
-@click.option("--state", help="pending | sent | failed")
+@click.option("--state", help="pending | sent | failed (or their labels: 待发送 …)")
 def outbox_list(app: App, state: str | None) -> None:
     """List outbox messages.
 
@@ -156,22 +156,7 @@ def outbox_list(app: App, state: str | None) -> None:
         if not data:
             click.echo(app.t("outbox_empty"))
             return
-        render.rows_table(
-            ("id", "date", "recipient", "kind", "state", "attempts", "subject"),
-            [
-                (
-                    m["id"],
-                    m["for_date"],
-                    m["recipient"],
-                    m["kind"],
-                    m["state"],
-                    m["attempts"],
-                    m["subject"],
-                )
-                for m in data
-            ],
-            app.lang,
-        )
+        render.outbox_table(data, app.lang)
 
     emit(app, rows, human)
 

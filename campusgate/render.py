@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -10,7 +11,7 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rich.tree import Tree as RichTree
 
-from campusgate.workflow.messages import heading, label, render
+from campusgate.workflow.messages import field_label, heading, label, render
 
 
 class _Console(Console):
@@ -127,17 +128,13 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
         history = Table(title=heading("history", lang))
         for key in ("seq", "trigger", "state", "actor", "at_local", "reason_or_changes"):
             history.add_column(heading(key, lang), overflow="fold")
-        from datetime import datetime
-
-        from campusgate.workflow.clock import local
+        from campusgate.workflow.clock import local_text
 
         for e in item["history"]:
-            at = local(datetime.fromisoformat(e["at"].replace("Z", "+00:00"))).strftime(
-                "%Y-%m-%d %H:%M"
-            )
+            at = local_text(e["at"]) or ""
             note = e.get("reason") or ""
             if e.get("changes"):
-                note = (note + " " if note else "") + json_changes(e["changes"])
+                note = (note + " " if note else "") + event_changes(e["changes"], lang)
             if e.get("as_of") and e["as_of"] != at[:10]:  # acted for another date than its own
                 note = (note + " " if note else "") + render("as_of_note", lang, date=e["as_of"])
             kind = item["kind"]
@@ -148,15 +145,71 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
         out.print(history)
 
 
-def json_changes(changes: dict[str, Any]) -> str:
+#: Fields whose values are codes, shown by their labels.
+CODED = frozenset({"basis_kind", "source", "aspect", "rating", "outcome", "level", "roles"})
+#: Text that is a timestamp (ISO 8601 with its offset, as stored), shown in Beijing time.
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+#: A value only set, not changed from another.
+_SET = object()
+
+
+def _value_text(field: str, value: Any, lang: str) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return label("yes" if value else "no", lang)
+    if isinstance(value, list):
+        return ("、" if lang == "zh" else ", ").join(_value_text(field, v, lang) for v in value)
+    if isinstance(value, str) and field in CODED:
+        return label(value, lang)
+    if isinstance(value, str) and _TIMESTAMP.fullmatch(value):
+        from campusgate.workflow.clock import local_text
+
+        try:
+            return local_text(value) or value
+        except ValueError:  # shaped like one, but no real time
+            return value
+    return str(value)
+
+
+def changes_text(changes: list[tuple[str, Any, Any]], lang: str, context: str | None = None) -> str:
+    """What changed, field by field, as people read it: each field by its label (in
+    ``context``'s words: a user's ``name`` is 姓名), codes by theirs, timestamps in Beijing time:
+    ``整改时限：— → 2027-03-31；责任人：— → chen.jing``. ``changes`` holds (field, before,
+    after), ``before`` ``_SET`` where a value was only set."""
+    colon, sep = ("：", "；") if lang == "zh" else (": ", "; ")
     parts = []
-    for key, value in changes.items():
-        if isinstance(value, list) and len(value) == 2:
-            before, after = ("—" if v is None else v for v in value)
-            parts.append(f"{key}: {before!s} → {after!s}")
-        else:
-            parts.append(f"{key}: {value!s}")
-    return "; ".join(parts)
+    for field, before, after in changes:
+        name = field_label(field, lang, context) or field
+        shown = _value_text(field, after, lang)
+        if before is not _SET:
+            shown = f"{_value_text(field, before, lang)} → {shown}"
+        parts.append(f"{name}{colon}{shown}")
+    return sep.join(parts)
+
+
+def event_changes(changes: dict[str, Any], lang: str) -> str:
+    """An item event's changes: ``{field: [before, after]}``, or a value set (an evaluation)."""
+    return changes_text(
+        [
+            (field, *value) if isinstance(value, list) and len(value) == 2 else (field, _SET, value)
+            for field, value in changes.items()
+        ],
+        lang,
+    )
+
+
+def org_changes(
+    entity: str, before: dict[str, Any] | None, after: dict[str, Any] | None, lang: str
+) -> str:
+    """An organisation event's changes: the fields that differ; of a new entry, its values."""
+    if before is None:
+        return changes_text([(k, _SET, v) for k, v in (after or {}).items()], lang, entity)
+    after = after or {}
+    keys = [k for k in {**before, **after} if before.get(k) != after.get(k)]
+    return changes_text([(k, before.get(k), after.get(k)) for k in keys], lang, entity)
 
 
 def org_tree(nodes: list[dict[str, Any]], lang: str) -> None:
@@ -241,13 +294,15 @@ def ledger_table(title: str, headings: list[str], cells: Any) -> None:
 def stats_tables(data: dict[str, Any], lang: str) -> None:
     out = console()
     out.print(render("stats_year", lang, year=data["year"]))
+    # a row per kind and state: each kind words its own states (a closed clue is 已销号)
     states = Table(title=heading("by_state", lang))
     states.add_column(heading("kind", lang))
-    first = next(iter(data["by_state"].values()))
-    for state in first:
-        states.add_column(label(state, lang), justify="right")
+    states.add_column(heading("state", lang))
+    states.add_column(heading("count", lang), justify="right")
     for kind, counts in data["by_state"].items():
-        states.add_row(label(kind, lang), *(str(n) for n in counts.values()))
+        states.add_section()
+        for state, n in counts.items():
+            states.add_row(label(kind, lang), label(state, lang, kind), str(n))
     out.print(states)
     for key in ("by_aspect", "by_source"):
         table = Table(title=heading(key, lang))
@@ -274,6 +329,26 @@ def stats_tables(data: dict[str, Any], lang: str) -> None:
     for row in data["overdue"]:
         overdue.add_row(str(row["id"]), row["jurisdiction"], row["deadline"])
     out.print(overdue)
+
+
+def outbox_table(
+    messages: list[dict[str, Any]],
+    lang: str,
+    keys: tuple[str, ...] = ("id", "date", "recipient", "kind", "state", "attempts", "subject"),
+    title: str | None = None,
+) -> None:
+    """Outbox messages, their kind and state by their labels."""
+    from rich.markup import escape
+
+    fields = {"date": "for_date"}
+    table = Table(title=title)
+    for key in keys:
+        table.add_column(heading(key, lang), overflow="fold", no_wrap=key != "subject")
+    for m in messages:
+        cells = {key: m[fields.get(key, key)] for key in keys}
+        cells["kind"], cells["state"] = label(m["kind"], lang), label(m["state"], lang)
+        table.add_row(*(escape(str(cells[key])) for key in keys))
+    console().print(table)
 
 
 def rows_table(

@@ -107,10 +107,11 @@ def token_issue(app: App, login: str, expires_days: str, note: str | None) -> No
         campusgate --as admin token issue zhang.wei --note 教育局办公室电脑
     """
     from campusgate.workflow import tokens
+    from campusgate.workflow.clock import local_text
 
     issued = tokens.issue(app.db, app.login, login, expires_days=expires_days, note=note)
     data = issued.as_dict()
-    emit(app, data, app.t("token_issued", **data))
+    emit(app, data, app.t("token_issued", **{**data, "expires": local_text(issued.expires)}))
 
 
 @command(token, "list")
@@ -126,15 +127,8 @@ def token_list(app: App) -> None:
     rows = tokens.list_tokens(app.db, app.login)
 
     def human(found: list[dict[str, Any]]) -> None:
-        from datetime import datetime
-
         from campusgate import render
-        from campusgate.workflow.clock import local
-
-        def when(stamp: str | None) -> str | None:
-            if not stamp:
-                return None
-            return local(datetime.fromisoformat(stamp)).strftime("%Y-%m-%d %H:%M")
+        from campusgate.workflow.clock import local_text as when
 
         render.rows_table(
             ("id", "login", "valid_until", "revoked_at", "token_note"),

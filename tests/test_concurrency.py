@@ -462,14 +462,15 @@ def test_advance_of_many_items_refuses_one_changed_since_its_snapshot(db: Databa
     the rest go through."""
     first, second, third = apply(db), apply(db), apply(db)
     outcomes = items.fire_each(db, "wang.fang", [first, second, third], "review")
-    assert next(outcomes) == (first, {"id": first, "state": "reviewed", "version": 2})
+    expected = {"kind": "whitelist", "state": "reviewed", "version": 2}
+    assert next(outcomes) == (first, {"id": first, **expected})
     items.fire(db, "liu.yang", second, "review")  # someone else, in between
     before = snapshot(db)
     item_id, refusal = next(outcomes)
     assert item_id == second and isinstance(refusal, ConcurrentChange)
     assert (refusal.exit_code, refusal.code) == (6, "concurrent_change")
     assert snapshot(db) == before
-    assert next(outcomes)[1] == {"id": third, "state": "reviewed", "version": 2}
+    assert next(outcomes)[1] == {"id": third, **expected}
     assert [e["actor"] for e in items.show_item(db, "admin", second)["history"]] == [
         "li.na",
         "liu.yang",

@@ -66,6 +66,28 @@ def test_demo_command_prints_tables_and_json(tmp_path: Path) -> None:
     assert summary["audit"]["ok"] is True
 
 
+@pytest.mark.parametrize(
+    ("lang", "clues", "outbox"),
+    [
+        ("zh", "问题线索 9 条：已上台账 2，已销号 6，已撤销 1；", ("超期上报", "待发送")),
+        (
+            "en",
+            "problem clues: 9 (on the ledger 2, closed 6, revoked 1);",
+            ("escalation", "pending"),
+        ),
+    ],
+)
+def test_the_summary_words_each_kinds_states_in_its_own_words(
+    tmp_path: Path, lang: str, clues: str, outbox: tuple[str, ...]
+) -> None:
+    result = CliRunner().invoke(cli, ["--lang", lang, "demo", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 0, result.output
+    assert clues in result.stdout
+    assert all(word in result.stdout for word in outbox)
+    if lang == "zh":
+        assert "已备案 2" not in result.stdout and "digest-pending" not in result.stdout
+
+
 def test_the_year_runs_through_the_jobs(tmp_path: Path) -> None:
     summary = demo.run(str(tmp_path / "hebi.db"), quiet=True)
     assert [j["job"] for j in summary["jobs"]] == [

@@ -52,3 +52,13 @@ def utc_text(ts: datetime | None) -> str | None:
 
 def local(ts: datetime) -> datetime:
     return ts.astimezone(TZ)
+
+
+def local_text(stamp: datetime | str | None) -> str | None:
+    """A timestamp (or ISO 8601 text, as JSON shows it) as people read it: Beijing time,
+    ``YYYY-MM-DD HH:MM``."""
+    if stamp is None or stamp == "":
+        return None
+    if isinstance(stamp, str):
+        stamp = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return local(stamp).strftime("%Y-%m-%d %H:%M")

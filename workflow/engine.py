@@ -180,7 +180,7 @@ def fire_each(
     today: date | None = None,
 ) -> Iterator[tuple[int | str, dict[str, Any] | Exception]]:
     """``advance``: fire ``trigger`` on each item in its own transaction, yielding each id
-    with its ``id``/``state``/``version`` or the error that refused it (an internal one
+    with its ``id``/``kind``/``state``/``version`` or the error that refused it (an internal one
     included). The acting user, the tree and the items' versions are read once, in one
     snapshot; each write then checks its item's version against it (exit 6 if it moved).
     A credential for ``who`` is checked in that snapshot: if it does not hold, nothing is
@@ -221,6 +221,7 @@ def fire_each(
                     transition(session, acting, item, trigger, clean, tree, today=today)
                     outcome: dict[str, Any] | Exception = {
                         "id": item.id,
+                        "kind": item.kind,
                         "state": item.state,
                         "version": item.version,
                     }
@@ -243,21 +244,30 @@ def advance(
     explain: Explain,
 ) -> tuple[list[dict[str, Any]], int]:
     """``advance`` as the CLI and the server answer it: one result per id (``id``, ``ok``,
-    ``state``, ``error``; a refused item's state as the user may read it) and the exit code
-    of the worst outcome (an internal error, 1, outranks everything, then the highest)."""
+    ``kind``, ``state``, ``error``; a refused item's kind and state as the user may read them)
+    and the exit code of the worst outcome (an internal error, 1, outranks everything, then
+    the highest)."""
     results: list[dict[str, Any]] = []
     codes: list[int] = []
     for item_id, outcome in fire_each(db, who, item_ids, trigger, params):
         if isinstance(outcome, Exception):
             exit_code, code, message = explain(outcome)
             login = who if isinstance(who, str) else who.login
-            state = item_state(db, login, item_id) if login else None
+            kind, state = item_state(db, login, item_id) if login else (None, None)
             error = {"code": code, "message": message, "exit": exit_code}
-            results.append({"id": _as_id(item_id), "ok": False, "state": state, "error": error})
+            results.append(
+                {"id": _as_id(item_id), "ok": False, "kind": kind, "state": state, "error": error}
+            )
             codes.append(exit_code)
         else:
             results.append(
-                {"id": outcome["id"], "ok": True, "state": outcome["state"], "error": None}
+                {
+                    "id": outcome["id"],
+                    "ok": True,
+                    "kind": outcome["kind"],
+                    "state": outcome["state"],
+                    "error": None,
+                }
             )
             codes.append(0)
     return results, (1 if 1 in codes else max(codes, default=0))
@@ -293,7 +303,7 @@ def transition(
             choices=", ".join(machine.triggers),
         )
     kind_needs = needs(trigger, item.kind)
-    _require(trigger, params, kind_needs)
+    _require(trigger, params, kind_needs, item.kind)
     may_need_owner = any("owner" in row.needs for row in machine.rows(trigger))
     owner = load_user(session, params.owner) if may_need_owner and params.owner else None
     firing = Firing(
@@ -368,7 +378,7 @@ def evaluate(
                 jurisdiction=tree.name(item.jurisdiction_id),
             )
         if item.state not in (PUBLISHED, SUSPENDED):
-            raise RuleRefused("evaluate_state", id=item.id, state=item.state)
+            raise RuleRefused("evaluate_state", id=item.id, state=item.state, kind=item.kind)
         existing = session.get(Evaluation, item.id)
         if existing is not None and existing.applied_at is not None:
             raise RuleRefused("evaluation_applied", id=item.id)
@@ -399,10 +409,12 @@ def _checked_params(trigger: str, params: Params | None) -> Params:
     return clean
 
 
-def _require(trigger: str, params: Params, wanted: tuple[str, ...]) -> None:
+def _require(
+    trigger: str, params: Params, wanted: tuple[str, ...], kind: str | None = None
+) -> None:
     for name in wanted:
         if not params.given(name):
-            raise missing_param(trigger, name)
+            raise missing_param(trigger, name, kind)
 
 
 def hours(value: float | str | None) -> float | None:
@@ -443,7 +455,7 @@ def _clean_params(params: Params) -> Params:
         reason=validate.text("reason", params.reason, multiline=True),
         standard=validate.text("standard", params.standard, multiline=True),
         deadline=validate.parse_date(params.deadline, "deadline"),
-        owner=validate.text("login", params.owner),
+        owner=validate.text("owner", params.owner),
         result=validate.text("result", params.result, multiline=True),
         amendment=_clean_amendment(params.amendment),
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from campusgate.workflow.messages import Names, render
+from campusgate.workflow.messages import KEY, OPTION, Names, render
 
 
 class CampusgateError(Exception):
@@ -29,8 +30,10 @@ class CampusgateError(Exception):
         """This problem and every further one found with the same input."""
         return (self, *self.also)
 
-    def message(self, lang: str = "zh") -> str:
-        return render(self.code, lang, **self.params)
+    def message(self, lang: str = "zh", field_spelling: str = OPTION) -> str:
+        """The refusal in ``lang``; ``field_spelling``: how its field is named besides its
+        label (an option, a file's key, nothing)."""
+        return render(self.code, lang, field_spelling=field_spelling, **self.params)
 
     def __str__(self) -> str:
         return self.message("en")
@@ -91,6 +94,17 @@ class CannotStart(CampusgateError):
     machine's): what to do is in the message."""
 
     exit_code = 1
+
+
+@dataclass(frozen=True)
+class InFile:
+    """A refusal nested in another about a file: its field named by the file's key (登录名
+    （login）), not by an option."""
+
+    error: CampusgateError
+
+    def message(self, lang: str = "zh") -> str:
+        return self.error.message(lang, KEY)
 
 
 def not_found(code: str, name: str, known: Iterable[str]) -> NotFound:

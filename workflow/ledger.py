@@ -42,8 +42,6 @@ WRAPPED = frozenset(
     n for n, (heading, _) in enumerate(COLUMNS) if heading in ("问题线索", "整改标准", "整改结果")
 )
 OVERDUE_MARK = "逾期"
-#: A published rectification item is rectified and closed (销号).
-CLOSED = "closed"
 #: the streaming batch size: memory stays flat however long the ledger
 BATCH = 1000
 
@@ -93,7 +91,7 @@ def ledger_rows(
             r.standard or "",
             r.deadline.isoformat() if r.deadline else "",
             r[6] or "",
-            label(CLOSED if r.state == PUBLISHED else r.state),
+            label(r.state, kind=RECTIFICATION),
             r.result or "",
             closed.isoformat() if closed else "",
             OVERDUE_MARK if is_overdue(r.state, r.deadline, today) else "",

@@ -47,8 +47,11 @@ def _firing(event: EventData) -> Firing:
     return cast(Firing, event.model)
 
 
-def missing_param(trigger: str, param: str) -> InvalidInput:
-    return InvalidInput(MISSING.get(param, "param_required"), trigger=trigger, param=f"--{param}")
+def missing_param(trigger: str, param: str, kind: str | None = None) -> InvalidInput:
+    """The refusal of a trigger fired without ``param`` (on an item of ``kind``, when known)."""
+    return InvalidInput(
+        MISSING.get(param, "param_required"), trigger=trigger, param=f"--{param}", kind=kind
+    )
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,10 @@ class Step:
             return self.permission.refusal(_firing(event)) is None  # else the next row may admit
 
         def given(event: EventData) -> bool:
+            f = _firing(event)
             for param in self.row.needs:
-                if not _firing(event).given(param):
-                    raise missing_param(self.row.trigger, param)
+                if not f.given(param):
+                    raise missing_param(self.row.trigger, param, f.item.kind)
             return True
 
         def passes(guard: Guard) -> Callable[[EventData], bool]:
@@ -197,7 +201,7 @@ class KindMachine:
         if all(refusals):
             return refusals[0] or not_permitted(tuple(step.row for step in steps), f)
         return TransitionNotAllowed(
-            "state_refused", id=f.item.id, trigger=f.trigger, state=f.item.state
+            "state_refused", id=f.item.id, trigger=f.trigger, state=f.item.state, kind=f.item.kind
         )
 
     def available(self, probe: Firing) -> list[str]:

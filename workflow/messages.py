@@ -17,7 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # input (exit 2)
     "missing_field": ("缺少必填项：{field}", "missing required field: {field}"),
     "invalid_choice": (
-        "{field} 的取值 “{value}” 无效，可选：{choices}",
+        "{field}的取值 “{value}” 无效，可选：{choices}",
         "invalid {field} '{value}'; choose from: {choices}",
     ),
     "invalid_date": (
@@ -25,19 +25,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "invalid date '{value}', use YYYY-MM-DD",
     ),
     "invalid_number": (
-        "{field} 应为非负整数，收到 “{value}”",
+        "{field}应为非负整数，收到 “{value}”",
         "{field} must be a non-negative integer, got '{value}'",
     ),
     "undecodable": (
-        "{field} 含有无法识别的字符（请检查终端编码是否为 UTF-8）",
+        "{field}含有无法识别的字符（请检查终端编码是否为 UTF-8）",
         "{field} holds undecodable bytes (is the terminal UTF-8?)",
     ),
     "number_too_large": (
-        "{field} 最大为 {maximum}，收到 “{value}”",
+        "{field}最大为 {maximum}，收到 “{value}”",
         "{field} must be at most {maximum}, got '{value}'",
     ),
     "invalid_hours": (
-        "{field} 应为 0 到 10000 之间的数，收到 “{value}”",
+        "{field}应为 0 到 10000 之间的数，收到 “{value}”",
         "{field} must be a number from 0 to 10000, got '{value}'",
     ),
     "unknown_revision": (
@@ -48,9 +48,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "首次建立组织时必须至少有一名管理员（admin），否则之后无人能维护组织",
         "the first organisation must include an admin user, or nobody could change it afterwards",
     ),
-    "invalid_type": ("{field} 应为文字，收到 {value}", "{field} must be text, got {value}"),
+    "invalid_type": ("{field}应为文字，收到 {value}", "{field} must be text, got {value}"),
     "number_too_small": (
-        "{field} 至少为 {minimum}，收到 “{value}”",
+        "{field}至少为 {minimum}，收到 “{value}”",
         "{field} must be at least {minimum}, got '{value}'",
     ),
     "org_entry_invalid": (
@@ -58,10 +58,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "organisation file {path}, {where}: {detail}",
     ),
     "too_long": (
-        "{field} 过长（最多 {limit} 字）",
+        "{field}过长（最多 {limit} 字）",
         "{field} is too long (at most {limit} characters)",
     ),
-    "control_chars": ("{field} 含有不可见控制字符", "{field} contains control characters"),
+    "control_chars": ("{field}含有不可见控制字符", "{field} contains control characters"),
     "unknown_trigger": (
         "没有操作 “{trigger}”，可用操作：{choices}",
         "there is no trigger '{trigger}'; triggers: {choices}",
@@ -343,6 +343,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "审计日志与检查点 {checkpoint}（{source}）不符：{detail}",
         "the audit log disagrees with checkpoint {checkpoint} ({source}): {detail}",
     ),
+    "audit_org_event": (
+        "{action}{entity} {key}（{changes}）",
+        "{entity} {key} {action} ({changes})",
+    ),
     "audit_checkpointed": (
         "检查点 {checkpoint} 已记录：{items} 个事项、{item_events} 条事项事件、{org_events} 条组织事件，摘要 {head}",
         "checkpoint {checkpoint} recorded: {items} items, {item_events} item events, "
@@ -572,8 +576,8 @@ MESSAGES |= {
     ),
     "demo_basis": ("  准入依据：{basis}", "  admission basis: {basis}"),
     "demo_clues": (
-        "问题线索 {count} 条：{states}；上台账 {ledger} 条，未销号 {open} 条",
-        "problem clues: {count} ({states}); {ledger} on the ledger, {open} still open",
+        "问题线索 {count} 条：{states}；其中列入台账 {ledger} 条，尚未销号 {open} 条",
+        "problem clues: {count} ({states}); {ledger} put on the ledger, {open} not yet closed",
     ),
     "demo_refusals": ("规则拦截：", "refused by the rules:"),
     "demo_refusal": (
@@ -618,6 +622,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "content": ("主要内容", "content"),
     "teacher_hours": ("预计占用教师课时", "teacher hours"),
     "ratified_by": ("上级批准人", "ratified by"),
+    "ratified": ("上级批准", "ratified"),
     "summary": ("问题线索", "summary"),
     "source": ("线索来源", "source"),
     "aspect": ("问题方面", "aspect"),
@@ -632,6 +637,10 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "reviewed_by": ("审核人", "reviewed by"),
     "version": ("版本", "version"),
     "evaluation": ("年度评估", "evaluation"),
+    "rating": ("评价", "rating"),
+    "outcome": ("结论", "outcome"),
+    "note": ("备注", "note"),
+    "reason": ("理由", "reason"),
     "actions": ("可执行操作", "you may"),
     "history": ("历史记录", "history"),
     "seq": ("序号", "seq"),
@@ -646,6 +655,17 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "max": ("上限", "max"),
     "used": ("已占用", "used"),
     "per_school": ("每校上限", "per school"),
+    # the organisation's fields, as its audit events and refusals name them
+    "name": ("名称", "name"),
+    "user.name": ("姓名", "name"),
+    "user.department": ("部门", "department"),
+    "email": ("电子邮箱", "e-mail"),
+    "role": ("角色", "role"),
+    "roles": ("角色", "roles"),
+    "parent": ("上级行政区", "parent"),
+    "max_items": ("上限", "max"),
+    "per_school_max": ("每校上限", "per school"),
+    "recorded_by": ("登记人", "recorded by"),
     # publication, the campus gate, the ledger, stats
     "level": ("层级", "level"),
     "no": ("序号", "no."),
@@ -668,8 +688,16 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "last_run": ("上次运行（按日期）", "last run (for date)"),
     "login": ("登录名", "login"),
     "valid_until": ("有效期至", "valid until"),
-    "revoked_at": ("撤销时间", "revoked"),
+    "revoked_at": ("吊销时间", "revoked"),
     "token_note": ("备注", "note"),
+    "expires": ("有效期至", "valid until"),
+    "token.revoked": ("已吊销", "revoked"),
+    "expires_days": ("有效天数", "days valid"),
+    # other options refusals name
+    "since": ("起始日期", "since"),
+    "as": ("操作人", "acting user"),
+    "argv": ("命令行参数", "arguments"),
+    "smtp": ("SMTP 服务器", "SMTP server"),
     "summary_heading": ("小结", "Summary"),
     # kinds of configuration values
     "value_text": ("文字", "text"),
@@ -717,6 +745,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "job_would_record": ("将记录检查点", "would record a checkpoint"),
     "job_checkpoint": ("检查点", "checkpoint"),
     "job_skipped": ("已由其他调度进程运行，跳过", "skipped: run elsewhere"),
+    # the outbox: the states and kinds of its messages
+    "pending": ("待发送", "pending"),
+    "sent": ("已发送", "sent"),
+    "failed": ("发送失败", "failed"),
+    "reminder": ("整改提醒", "reminder"),
+    "due": ("到期提醒", "due today"),
+    "overdue": ("超期督办", "overdue"),
+    "escalation": ("超期上报", "escalation"),
+    "digest-pending": ("待审申请汇总", "digest of pending applications"),
+    "digest-unevaluated": ("未评估事项汇总", "digest of unevaluated items"),
+    "docket": ("集中审批清单", "year-end review docket"),
+    "checkpoint": ("审计存证", "audit checkpoint"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     # a rectification item's own words: on the ledger, rectified and closed (销号)
@@ -808,12 +848,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "org_created": ("新增", "created"),
     "org_updated": ("修改", "updated"),
     "org_deleted": ("删除", "deleted"),
-    "org_recorded": ("登记（迁移前已有）", "recorded (existing before the migration)"),
+    "org_recorded": ("登记原有", "recorded (existing before the migration)"),
+    "org_issued": ("签发", "issued"),
+    "org_revoked": ("吊销", "revoked"),
     "entity_jurisdiction": ("行政区", "jurisdiction"),
     "entity_department": ("部门", "department"),
     "entity_school": ("学校", "school"),
     "entity_user": ("用户", "user"),
-    "entity_quota": ("配额", "quota"),
+    "entity_quota": ("总量控制", "quota"),
+    "entity_token": ("令牌", "token"),
     # levels
     "province": ("省", "province"),
     "city": ("市", "city"),
@@ -835,22 +878,45 @@ LABELS: dict[str, tuple[str, str]] = {
     "wrong_year": ("不属于该年度白名单", "not on that year's whitelist"),
     "not_published": ("尚未发布", "not published"),
     "school_cap_reached": ("已达每校上限", "the school's cap is reached"),
-    "closed": ("已销号", "closed"),
+}
+
+
+#: How a refusal names a field in Chinese besides its label: the option that gives it on the
+#: command line (年度（--year）), the key it is written under in a file (登录名（login）), or
+#: nothing (an import row names its column already).
+OPTION, KEY, LABEL_ONLY = "option", "key", "label"
+
+#: The option giving a field, where it is not ``--`` and the field's name with dashes;
+#: ``None``: an argument, named by its label alone.
+OPTIONS: dict[str, str | None] = {
+    "basis_docs": "--basis-doc",
+    "lead_units": "--lead-unit",
+    "role": "--role",
+    "roles": "--role",
+    "login": None,
+    "name": None,
+    "id": None,
+    "argv": None,
 }
 
 
 #: Message parameters whose values are label keys, shown in the reader's language.
 _LABELLED = frozenset({"state", "trigger", "kind", "level", "parent_level", "outcome"})
+#: Those of them an item's kind words (a rectification item's ``published`` is 已销号): a
+#: message about an item carries its ``kind`` among its parameters.
+_OF_KIND = frozenset({"state", "trigger"})
 
 
-def _shown(key: str, value: Any, lang: str) -> Any:
+def _shown(key: str, value: Any, lang: str, kind: str | None, fields: str) -> Any:
     # Plain values first: a check against a runtime Protocol is slow, and they never match.
     if not isinstance(value, str | int | float | None) and isinstance(value, Localized):
         return value.message(lang)
+    if key == "field" and isinstance(value, str):
+        return field_name(value, lang, fields)
     if key == "entity" and isinstance(value, str):
         return label(f"entity_{value}", lang)
     if key in _LABELLED and isinstance(value, str):
-        return label(value, lang)
+        return label(value, lang, kind if key in _OF_KIND else None)
     if isinstance(value, list | tuple):
         return " / ".join(label(v, lang) if isinstance(v, str) else str(v) for v in value)
     return value
@@ -860,12 +926,43 @@ def _index(lang: str) -> int:
     return 1 if lang == "en" else 0
 
 
-def render(code: str, lang: str = "zh", **params: Any) -> str:
+def render(code: str, lang: str = "zh", *, field_spelling: str = OPTION, **params: Any) -> str:
+    """The message ``code`` in ``lang``; a ``kind`` among ``params`` words its ``state`` and
+    ``trigger`` (the item's kind chooses their labels, whether the template names it or not),
+    and its ``field`` is named as ``field_spelling`` says (see :func:`field_name`)."""
     template = MESSAGES.get(code)
     if template is None:
         return code if not params else f"{code}: {params}"
-    shown = {k: _shown(k, v, lang) for k, v in params.items()}
+    kind = params.get("kind")
+    shown = {k: _shown(k, v, lang, kind, field_spelling) for k, v in params.items()}
     return template[_index(lang)].format(**shown)
+
+
+def field_label(field: str, lang: str = "zh", context: str | None = None) -> str | None:
+    """A field's label (``HEADINGS``), in ``context``'s own word where it has one (a user's
+    ``name`` is 姓名); ``None`` for a field without one."""
+    pair = (context and HEADINGS.get(f"{context}.{field}")) or HEADINGS.get(field)
+    return pair[_index(lang)] if pair else None
+
+
+def field_name(field: str, lang: str = "zh", spelling: str = OPTION) -> str:
+    """How a refusal names the input ``field`` (a field's name, or an option as ``--as``): in
+    English as it is written; in Chinese by its label, followed by the option or file key it
+    is written as (``spelling``): 年度（--year）, 登录名（login）, 年度."""
+    if lang == "en":
+        return field
+    code = field.removeprefix("--").replace("-", "_")
+    name = field_label(code, lang)
+    if name is None:
+        return field
+    if spelling == KEY:
+        written: str | None = field
+    elif spelling == OPTION:
+        written = field if field.startswith("--") else OPTIONS.get(field, f"--{field}")
+        written = written and written.replace("_", "-")
+    else:
+        written = None
+    return f"{name}（{written}）" if written else name
 
 
 def label(key: str | None, lang: str = "zh", kind: str | None = None) -> str:
@@ -1030,7 +1127,7 @@ MESSAGES |= {
 MESSAGES |= {
     "no_token": ("未找到令牌：{id}", "no such token: {id}"),
     "token_invalid": (
-        "令牌无效、已过期或已撤销，请向管理员申请新令牌后运行 campusgate login",
+        "令牌无效、已过期或已吊销，请向管理员申请新令牌后运行 campusgate login",
         "the token is unknown, expired or revoked: ask an admin for a new one and run campusgate login",
     ),
     "token_missing": (
@@ -1041,7 +1138,7 @@ MESSAGES |= {
         "令牌 {id}（{login}，有效期至 {expires}）只显示这一次，请妥善保存：\n{token}",
         "token {id} ({login}, valid until {expires}) is shown only this once; keep it safe:\n{token}",
     ),
-    "token_revoked": ("令牌 {id} 已撤销", "token {id} revoked"),
+    "token_revoked": ("令牌 {id} 已吊销", "token {id} revoked"),
     "token_empty": ("未输入令牌", "no token given"),
     "as_remote": (
         "连接服务器时身份由个人令牌决定，不能使用 --as / CAMPUSGATE_USER",

@@ -19,6 +19,7 @@ from campusgate.workflow import audit, quotas, validate
 from campusgate.workflow.errors import (
     CampusgateError,
     GuardRefused,
+    InFile,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -328,7 +329,7 @@ def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
                 ) from None
             except InvalidInput as exc:
                 raise InvalidInput(
-                    "org_entry_invalid", path=str(path), where=where, detail=exc
+                    "org_entry_invalid", path=str(path), where=where, detail=InFile(exc)
                 ) from None
             session.flush()
     return tally.counts

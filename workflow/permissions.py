@@ -105,7 +105,13 @@ separated = duty_separation_broken  # the former name
 def not_permitted(rows: tuple[Transition, ...], f: Firing) -> PermissionDenied:
     """The refusal of an actor none of ``rows`` admits: outside the jurisdiction when they
     hold a role a row asks for there, else the roles needed."""
-    ctx = {"actor": f.actor.login, "id": f.item.id, "trigger": f.trigger, "state": f.item.state}
+    ctx = {
+        "actor": f.actor.login,
+        "id": f.item.id,
+        "trigger": f.trigger,
+        "state": f.item.state,
+        "kind": f.item.kind,
+    }
     wanted = tuple(dict.fromkeys(name for row in rows for name in row.who))
     roles_here = {WHO[name].role_here for name in wanted} - {None}
     if roles_here & f.actor.roles and f.actor.jurisdiction_id != f.item.jurisdiction_id:
@@ -130,6 +136,11 @@ class Permission:
         broken = duty_separation_broken(self.row, f.actor, f.item)
         if broken:
             return PermissionDenied(
-                broken, actor=f.actor.login, id=f.item.id, trigger=f.trigger, state=f.item.state
+                broken,
+                actor=f.actor.login,
+                id=f.item.id,
+                trigger=f.trigger,
+                state=f.item.state,
+                kind=f.item.kind,
             )
         return None

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from campusgate.models import Database, ItemEvent, OrgEvent
+from campusgate.models import Database, Item, ItemEvent, OrgEvent
 from campusgate.workflow import validate
 from campusgate.workflow.audit import org_event_view
 from campusgate.workflow.clock import TZ
@@ -35,9 +35,10 @@ def show(
         raise InvalidInput("audit_item_or_org")
     start = _start(validate.parse_date(since, "since"))
     if item_id is not None:
+        item = show_item(db, login, item_id)
         found = [
-            {"chain": "item", "item_id": int(item_id), **event}
-            for event in show_item(db, login, item_id)["history"]
+            {"chain": "item", "item_id": item["id"], "kind": item["kind"], **event}
+            for event in item["history"]
         ]
         return [e for e in found if start is None or _at(e["at"]) >= start]
     with db.read() as session:
@@ -50,9 +51,15 @@ def show(
             item_query = select(ItemEvent.item_id).distinct()
             if start is not None:
                 item_query = item_query.where(ItemEvent.at >= start)
+            kinds = {
+                changed: kind
+                for changed, kind in session.execute(
+                    select(Item.id, Item.kind).where(Item.id.in_(item_query))
+                )
+            }
             for changed in sorted(session.scalars(item_query)):
                 found += [
-                    {"chain": "item", "item_id": changed, **event}
+                    {"chain": "item", "item_id": changed, "kind": kinds.get(changed), **event}
                     for event in history(session, changed)
                     if start is None or _at(event["at"]) >= start
                 ]

@@ -40,6 +40,7 @@ _COLUMNS = {
     "note": ("Evaluation", "note"),
     "name": ("User", "name"),
     "login": ("User", "login"),
+    "owner": ("User", "login"),
     "email": ("User", "email"),
 }
 _DEFAULT_LIMIT = 200

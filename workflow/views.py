@@ -91,18 +91,19 @@ def show_item(db: Database, who: Who, item_id: int | str) -> dict[str, Any]:
         return view
 
 
-def item_state(db: Database, login: str, item_id: int | str) -> str | None:
-    """The item's state as ``login`` may read it; ``None`` if unknown or not readable."""
+def item_state(db: Database, login: str, item_id: int | str) -> tuple[str | None, str | None]:
+    """The item's kind and state as ``login`` may read them; ``None`` if unknown or not
+    readable."""
     try:
         key = item_key(item_id)
         with db.read() as session:
             actor = load_actor(session, login)
             item = load_item(session, key)
             if not can_read_item(actor, item.jurisdiction_id, item.owner_id, Tree.load(session)):
-                return None
-            return item.state
+                return None, None
+            return item.kind, item.state
     except CampusgateError:
-        return None
+        return None, None
 
 
 def history(session: Session, item_id: int) -> list[dict[str, Any]]:

@@ -114,6 +114,7 @@ class AdvanceRequest(Strict):
 class AdvanceResult(BaseModel):
     id: int | str
     ok: bool
+    kind: str | None = None
     state: str | None
     error: ErrorBody | None
 

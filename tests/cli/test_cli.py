@@ -424,12 +424,19 @@ def test_advance_one_ok_one_state_refusal_exits_5_and_the_ok_one_stays(db: Datab
     assert set(data) == {"results"}
     first, second = data["results"]
     for entry in (first, second):
-        assert set(entry) >= {"id", "ok", "state", "error"}
-    # a refused item's result carries its state (issue 6)
+        assert set(entry) >= {"id", "ok", "kind", "state", "error"}
+    # a refused item's result carries its kind and state (issue 6)
     assert (first["id"], first["ok"], first["state"]) == (done, False, "reviewed")
+    assert first["kind"] == "whitelist"
     assert (first["error"]["code"], first["error"]["exit"]) == ("state_refused", 5)
     assert first["error"]["message"] == f"事项 {done} 当前状态为 “已审核”，不能执行 “审核”"
-    assert second == {"id": again, "ok": True, "state": "reviewed", "error": None}
+    assert second == {
+        "id": again,
+        "ok": True,
+        "kind": "whitelist",
+        "state": "reviewed",
+        "error": None,
+    }
     assert state_of(db, again) == "reviewed"
 
 
@@ -468,11 +475,18 @@ def test_advance_exits_with_the_worst(db: Database, cases: list[str], worst: int
     assert [r["id"] for r in results] == ids
     for case, entry, item_id in zip(cases, results, ids, strict=True):
         if case == "ok":
-            assert entry == {"id": item_id, "ok": True, "state": "reviewed", "error": None}
+            assert entry == {
+                "id": item_id,
+                "ok": True,
+                "kind": "whitelist",
+                "state": "reviewed",
+                "error": None,
+            }
             assert state_of(db, item_id) == "reviewed"
         else:
-            # a refused item's result carries its state, where the user may read it
+            # a refused item's result carries its kind and state, where the user may read it
             assert (entry["ok"], entry["state"]) == (False, before[item_id] or None)
+            assert entry["kind"] == ("whitelist" if entry["state"] else None)
             assert entry["error"]["exit"] == expected[case]
             assert state_of(db, item_id) == before[item_id]
 
@@ -527,7 +541,7 @@ def test_exit_2_malformed_deadline(db: Database) -> None:
         "wang.fang",
         f"{file} --deadline 2027-03-31",
         exit=2,
-        stderr="错误：操作 “备案” 需要 --owner\n",
+        stderr="错误：操作 “上台账” 需要 --owner\n",
         stdout=NONE_DONE,
     )
     refused(
@@ -539,7 +553,7 @@ def test_exit_2_malformed_deadline(db: Database) -> None:
         stdout=NONE_DONE,
     )
     result = ok(db, "wang.fang", f"{file} --deadline 2027-03-31 --owner chen.jing")
-    assert result.stdout == f"事项 {item_id}：备案 → 已备案\n成功 1 / 共 1\n"
+    assert result.stdout == f"事项 {item_id}：上台账 → 已上台账\n成功 1 / 共 1\n"
     data = ok_json(db, "chen.jing", f"item show {item_id}")
     assert (data["deadline"], data["owner"], data["state"]) == ("2027-03-31", "chen.jing", "filed")
 
@@ -568,7 +582,7 @@ def test_exit_2_unknown_basis_kind_and_other_bad_input(db: Database) -> None:
         "li.na",
         apply_argv(basis_kind="rumour"),
         exit=2,
-        stderr="错误：basis_kind 的取值 “rumour” 无效，可选："
+        stderr="错误：准入依据类别（--basis-kind）的取值 “rumour” 无效，可选："
         "law（法律法规或党委政府文件明确规定）、joint（部委联合教育部部署）、unified（党委政府统一部署的专项工作）、"
         "emergency（特殊时期、紧急情况）\n",
     )
@@ -584,12 +598,20 @@ def test_exit_2_unknown_basis_kind_and_other_bad_input(db: Database) -> None:
         "li.na",
         apply_argv(year="next"),
         exit=2,
-        stderr="错误：year 应为非负整数，收到 “next”\n",
+        stderr="错误：年度（--year）应为非负整数，收到 “next”\n",
     )
-    refused(db, "li.na", apply_argv(docs=("  ",)), exit=2, stderr="错误：缺少必填项：basis_docs\n")
-    refused(db, "li.na", apply_argv(title=" "), exit=2, stderr="错误：缺少必填项：title\n")
+    refused(
+        db,
+        "li.na",
+        apply_argv(docs=("  ",)),
+        exit=2,
+        stderr="错误：缺少必填项：开展依据（--basis-doc）\n",
+    )
+    refused(
+        db, "li.na", apply_argv(title=" "), exit=2, stderr="错误：缺少必填项：活动名称（--title）\n"
+    )
     hours = apply_argv(extra=("--teacher-hours", "-1"))
-    refused(db, "li.na", hours, exit=2, contains=("teacher_hours",))
+    refused(db, "li.na", hours, exit=2, contains=("预计占用教师课时（--teacher-hours）",))
 
 
 def test_out_of_range_year_message_is_not_misleading(db: Database) -> None:
@@ -863,7 +885,7 @@ def test_quota_show_malformed_year_beats_unknown_user(db: Database) -> None:
         "nobody",
         "quota show --year next",
         exit=2,
-        stderr="错误：year 应为非负整数，收到 “next”\n",
+        stderr="错误：年度（--year）应为非负整数，收到 “next”\n",
     )
 
 
@@ -1126,9 +1148,15 @@ def test_quota_set_and_show(db: Database) -> None:
     city = f"quota set --jurisdiction {CITY} --year 2027"
     below = "错误：鹤壁市 2027 年度已占用 1 项（已备案、已发布、已暂停），上限不能低于此数\n"
     refused(db, "admin", f"{city} --max 0", exit=5, stderr=below)
-    many = "错误：max 应为非负整数，收到 “many”\n"
+    many = "错误：上限（--max）应为非负整数，收到 “many”\n"
     refused(db, "admin", f"{city} --max many", exit=2, stderr=many)
-    refused(db, "admin", f"{city} --max 3 --per-school 0", exit=2, contains=("per_school",))
+    refused(
+        db,
+        "admin",
+        f"{city} --max 3 --per-school 0",
+        exit=2,
+        contains=("每校上限（--per-school）",),
+    )
     not_readable = "错误：zhou.qiang 无权查看 鹤壁市 的数据\n"
     refused(db, "zhou.qiang", f"quota show --jurisdiction {CITY}", exit=4, stderr=not_readable)
 
@@ -1199,7 +1227,9 @@ def test_item_edit(db: Database) -> None:
     other = f"item edit {item_id} --schedule 每年1次"
     refused(db, "sun.hao", other, exit=4, contains=("sun.hao", "“修改”"))
     long_title = ["item", "edit", str(item_id), "--title", "x" * 201]
-    refused(db, "li.na", long_title, exit=2, stderr="错误：title 过长（最多 200 字）\n")
+    refused(
+        db, "li.na", long_title, exit=2, stderr="错误：活动名称（--title）过长（最多 200 字）\n"
+    )
 
 
 # --------------------------------------------------------------------------- audit
@@ -1383,23 +1413,25 @@ def test_injection_strings_are_stored_literally(db: Database, title: str) -> Non
 
 
 def test_overlong_and_odd_text_is_refused(db: Database) -> None:
-    control = "错误：title 含有不可见控制字符\n"
-    too_long = "错误：title 过长（最多 200 字）\n"
+    control = "错误：活动名称（--title）含有不可见控制字符\n"
+    too_long = "错误：活动名称（--title）过长（最多 200 字）\n"
     refused(db, "li.na", apply_argv(title="题" * 201), exit=2, stderr=too_long)
     refused(db, "li.na", apply_argv(title="学生\x07常见病"), exit=2, stderr=control)
     refused(db, "li.na", apply_argv(title="学生\n常见病"), exit=2, stderr=control)
     refused(db, "li.na", apply_argv(title="学生\u200b常见病"), exit=2, stderr=control)
     long_doc = apply_argv(docs=("《" + "依" * 300 + "》",))
-    refused(db, "li.na", long_doc, exit=2, contains=("basis_docs",))
+    refused(db, "li.na", long_doc, exit=2, contains=("开展依据（--basis-doc）",))
     summary = clue_argv(summary="线索\x1b[31m红字")
-    refused(db, "wang.fang", summary, exit=2, stderr="错误：summary 含有不可见控制字符\n")
+    refused(
+        db, "wang.fang", summary, exit=2, stderr="错误：问题线索（--summary）含有不可见控制字符\n"
+    )
     item_id = reviewed(db)
     refused(
         db,
         "wang.fang",
         ["advance", "return", str(item_id), "--reason", "理由\x00"],
         exit=2,
-        stderr="错误：reason 含有不可见控制字符\n",
+        stderr="错误：理由（--reason）含有不可见控制字符\n",
         stdout=NONE_DONE,
     )
     # exactly at the limit is fine, and round-trips

@@ -31,7 +31,8 @@ def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
     again = ok_json(db, "admin", f"jobs run reminders --date {TODAY}")
     assert again["queued"] == 0
     human = ok(db, "admin", "outbox list").stdout
-    assert "li.na" in human and "reminder" in human
+    assert "li.na" in human and "reminder" not in human and "pending" not in human
+    assert "整改提醒" in human and "待发送" in human
     jobs = ok_json(db, "admin", "jobs list")
     assert [j["job"] for j in jobs] == [
         "reminders",
@@ -70,6 +71,38 @@ def publish_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     config.write_text(f'[clock]\nallow_override = true\n[publish]\nfolder = "{folder}"\n')
     monkeypatch.setenv("CAMPUSGATE_CONFIG", str(config))
     return folder
+
+
+def test_outbox_list_words_kinds_and_states(db: Database) -> None:
+    """The outbox's kinds and states read as words; a bad ``--state`` lists the codes with
+    their labels, and a label names its code."""
+    on_ledger(db, owner="li.na", deadline=TODAY)  # due today
+    ok(db, "admin", f"jobs run reminders --date {TODAY}")
+    rows = [
+        [cell.strip() for cell in line.strip("│ ").split("│")]
+        for line in ok(db, "admin", "outbox list").stdout.splitlines()
+        if line.startswith("│")
+    ]
+    assert [row[2:5] for row in rows] == [["li.na", "到期提醒", "待发送"]]
+    english = ok(db, "admin", "--lang en outbox list").stdout
+    assert "due today" in english and "pending" in english
+    assert [m["state"] for m in ok_json(db, "admin", "outbox list --state 待发送")] == ["pending"]
+    refused(
+        db,
+        "admin",
+        "outbox list --state sen",
+        exit=2,
+        stderr="错误：状态（--state）的取值 “sen” 无效，"
+        "可选：pending（待发送）、sent（已发送）、failed（发送失败）\n",
+    )
+    refused(
+        db,
+        "admin",
+        "--lang en outbox list --state sen",
+        exit=2,
+        lang="en",
+        stderr="error: invalid state 'sen'; choose from: pending, sent, failed\n",
+    )
 
 
 def test_publish_dry_run_lists_the_files_it_would_write(

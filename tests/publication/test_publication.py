@@ -421,7 +421,7 @@ def test_the_ledger_never_carries_the_reporter(db: Database, tmp_path: Path) -> 
             "销号日期",
             "是否逾期",
         ]
-        assert rows[1][6] == "2026-12-31" and rows[1][7] == "陈静" and rows[1][8] == "已备案"
+        assert rows[1][6] == "2026-12-31" and rows[1][7] == "陈静" and rows[1][8] == "已上台账"
         assert rows[2][1].startswith("'@")
         assert rows[3][8:11] == ["已销号", "已整改", closed_on]
     assert open_one
@@ -439,3 +439,28 @@ def test_stats_count_states_aspects_sources_and_quota_use(db: Database) -> None:
     city = next(r for r in data["whitelist"] if r["jurisdiction"] == CITY)
     assert (city["items"], city["max_items"], city["per_school_max"]) == (1, 7, 4)
     assert "逾期整改事项" in ok(db, "wang.fang", "stats").stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "whitelist_filed", "ledgered", "closed"),
+    [("zh", "已备案", "已上台账", "已销号"), ("en", "filed", "on the ledger", "closed")],
+)
+def test_stats_word_each_kinds_states_in_its_own_words(
+    db: Database, lang: str, whitelist_filed: str, ledgered: str, closed: str
+) -> None:
+    """A rectification item's states read as the ledger's (on the ledger, closed), a
+    whitelist item's as the whitelist's (filed, published)."""
+    quotas(db)
+    published(db)
+    on_ledger(db)
+    stdout = ok(db, "wang.fang", f"--lang {lang} stats --jurisdiction 鹤壁市 --year 2026").stdout
+    rows = {
+        tuple(cell.strip() for cell in line.strip("│┃ ").split("│"))
+        for line in stdout.splitlines()
+        if line.count("│") >= 3
+    }
+    kinds = {"zh": ("白名单", "整改"), "en": ("whitelist", "rectification")}[lang]
+    assert (kinds[0], whitelist_filed, "0") in rows
+    assert (kinds[1], ledgered, "1") in rows
+    assert (kinds[1], closed, "0") in rows
+    assert not any(row[:2] == (kinds[1], whitelist_filed) for row in rows)

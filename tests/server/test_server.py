@@ -293,7 +293,9 @@ def test_typed_routes_give_the_spec_shapes(
     )
     assert done.status_code == 200, done.text
     assert done.json() == {
-        "results": [{"id": item_id, "ok": True, "state": "reviewed", "error": None}]
+        "results": [
+            {"id": item_id, "ok": True, "kind": "whitelist", "state": "reviewed", "error": None}
+        ]
     }
 
 

@@ -16,6 +16,7 @@ import pytest
 from campusgate.models import Database
 from campusgate.workflow import items
 from campusgate.workflow.items import Params
+from campusgate.workflow.messages import label
 from tests.org import CITY, COUNTY, PROVINCE, apply, clue, on_ledger, refused, state
 
 REPORTER = "教师张某 13800000000"
@@ -249,13 +250,18 @@ def test_approvers_file_too(db):
     assert fire(db, "gao.feng", other, "file", **ledger())["state"] == "filed"
 
 
+def en(code: str) -> str:
+    """A state's or trigger's English words on a rectification item (``published``: closed)."""
+    return label(code, "en", "rectification")
+
+
 #: trigger -> (how to get an item it leaves from, its parameters, zh label, who may not fire it)
 NOT_PERMITTED = {
     "review": (clue, {}, "审核", ["li.na", "zhao.lei", "admin", "he.jun", "wu.min", "zheng.hua"]),
     "file": (
         reviewed_clue,
         ledger(),
-        "备案",
+        "上台账",
         ["li.na", "chen.jing", "admin", "city.admin", "he.jun", "wu.min", "zheng.hua"],
     ),
     "extend": (
@@ -267,7 +273,7 @@ NOT_PERMITTED = {
     "publish": (
         on_ledger,
         {"result": RESULT},
-        "发布",
+        "销号",
         # li.na: same department as the owner chen.jing, but not the owner
         ["li.na", "sun.hao", "zhou.qiang", "admin", "he.jun", "wu.min"],
     ),
@@ -297,7 +303,7 @@ def test_triggers_are_refused_to_those_without_the_role(db, trigger):
     make, params, zh_label, logins = NOT_PERMITTED[trigger]
     item_id = make(db)
     for login in logins:
-        with refused(db, 4, en=(login, trigger, str(item_id)), zh=(login, zh_label)):
+        with refused(db, 4, en=(login, en(trigger), str(item_id)), zh=(login, zh_label)):
             fire(db, login, item_id, trigger, **params)
 
 
@@ -319,7 +325,9 @@ def test_file_needs_standard_deadline_and_owner(db):
     item_id = reviewed_clue(db)
     for missing in ("standard", "deadline", "owner"):
         for blank in (None, "", "  "):
-            with refused(db, 2, en=(f"--{missing}", "file"), zh=(f"--{missing}", "备案")):
+            with refused(
+                db, 2, en=(f"--{missing}", "'put on the ledger'"), zh=(f"--{missing}", "“上台账”")
+            ):
                 fire(db, "wang.fang", item_id, "file", **ledger(**{missing: blank}))
 
 
@@ -407,7 +415,7 @@ def test_triggers_from_the_wrong_state_are_refused(db):
         assert state(db, item_id) == from_state
         for trigger, params in attempts:
             # gao.feng is reviewer and approver of the city: only the state stands in his way
-            with refused(db, 5, en=(str(item_id), from_state, trigger)):
+            with refused(db, 5, en=(str(item_id), en(from_state), en(trigger))):
                 fire(db, "gao.feng", item_id, trigger, **params)
 
 
@@ -482,7 +490,7 @@ def test_a_responsible_person_in_a_county_reads_the_city_item_he_owns(db):
 def test_publish_needs_a_result(db):
     item_id = on_ledger(db)
     for result in (None, "", "   "):
-        with refused(db, 2, en=("--result", "publish"), zh=("--result", "发布")):
+        with refused(db, 2, en=("--result", "'close'"), zh=("--result", "“销号”")):
             fire(db, "chen.jing", item_id, "publish", result=result)
 
 
@@ -532,7 +540,9 @@ def test_reviewer_or_approver_revokes_from_every_open_state(db):
 def test_revoke_is_refused_once_closed_or_revoked(db):
     for item_id, from_state in ((published(db), "published"), (revoked(db), "revoked")):
         for login in ("wang.fang", "zhao.lei"):
-            with refused(db, 5, en=(str(item_id), from_state, "revoke"), zh=(str(item_id), "撤销")):
+            with refused(
+                db, 5, en=(str(item_id), en(from_state), "revoke"), zh=(str(item_id), "撤销")
+            ):
                 fire(db, login, item_id, "revoke", reason="撤销")
 
 
