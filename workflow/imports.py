@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from campusgate.models import Database, Item
 from campusgate.workflow.errors import CampusgateError, InvalidInput, PermissionDenied, Problems
 from campusgate.workflow.intake import add_clue_in, application_values, apply_in, clue_values
-from campusgate.workflow.messages import LABEL_ONLY, Names, render
+from campusgate.workflow.messages import LABEL_ONLY, Names, OsReason, render
 from campusgate.workflow.scope import Actor, Tree, load_actor
 from campusgate.workflow.tx import writing
 
@@ -85,7 +85,7 @@ def read_table(path: str | Path) -> list[tuple[int, list[str]]]:
     try:
         raw = source.read_bytes()
     except OSError as exc:
-        raise InvalidInput("import_unreadable", path=str(path), detail=exc.strerror) from None
+        raise InvalidInput("import_unreadable", path=str(path), detail=OsReason.of(exc)) from None
     is_xlsx = raw.startswith(b"PK\x03\x04")  # a zip: the XLSX container
     table = _xlsx_rows(source, raw) if is_xlsx else _csv_rows(source, raw)
     return [(n, row) for n, row in table if any(cell for cell in row)]

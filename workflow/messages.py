@@ -137,7 +137,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # permission (exit 4)
     "admin_only": ("只有管理员（admin）可以执行此操作", "only an admin may do this"),
     "not_permitted": (
-        "{actor} 无权对事项 {id}（{state}）执行 “{trigger}”：需要 {who}",
+        "{actor} 无权对事项 {id}（{state}）执行 “{trigger}”：需要{who}",
         "{actor} may not '{trigger}' item {id} ({state}): needs {who}",
     ),
     "not_permitted_apply": (
@@ -1005,6 +1005,42 @@ class Names:
         return (", " if lang == "en" else "、").join(self.names)
 
 
+#: Why the operating system refused a file or folder, by the error's name (``errno``); other
+#: errors read as the system words them.
+OS_REASONS: dict[str, tuple[str, str]] = {
+    "ENOENT": ("文件或文件夹不存在", "no such file or directory"),
+    "EACCES": ("没有访问权限", "permission denied"),
+    "EPERM": ("不允许此操作", "operation not permitted"),
+    "EISDIR": ("这是文件夹，不是文件", "is a directory"),
+    "ENOTDIR": ("路径中有一段不是文件夹", "not a directory"),
+    "ENOSPC": ("磁盘空间不足", "no space left on the device"),
+    "EROFS": ("只读的文件系统", "read-only file system"),
+    "EEXIST": ("已经存在", "already exists"),
+    "ENAMETOOLONG": ("文件名过长", "file name too long"),
+    "EADDRINUSE": ("地址已被占用", "address already in use"),
+}
+
+
+@dataclass(frozen=True)
+class OsReason:
+    """A message parameter: why the operating system refused (``OSError``), in the reader's
+    language where the catalogue knows the error."""
+
+    name: str
+    text: str
+
+    @classmethod
+    def of(cls, exc: OSError) -> OsReason:
+        import errno
+
+        name = errno.errorcode.get(exc.errno, "") if exc.errno is not None else ""
+        return cls(name, exc.strerror or str(exc))
+
+    def message(self, lang: str = "zh") -> str:
+        pair = OS_REASONS.get(self.name)
+        return pair[_index(lang)] if pair else self.text
+
+
 def code_of(value: str, codes: tuple[str, ...]) -> str | None:
     """The code among ``codes`` whose Chinese or English label reads ``value``."""
     for code in codes:
@@ -1172,6 +1208,25 @@ MESSAGES |= {
         "on the database host, name the database with --db and the user with --as",
     ),
     "request_invalid": ("请求无效：{detail}", "invalid request: {detail}"),
+    # why a request's body, path or query was refused, by pydantic's error type
+    "request.missing": ("缺少 {where}", "{where}: field required"),
+    "request.extra_forbidden": ("不认识的字段 {where}", "{where}: unknown field"),
+    "request.literal_error": ("{where} 应为 {expected}", "{where}: should be {expected}"),
+    "request.int_parsing": ("{where} 应为整数", "{where}: should be an integer"),
+    "request.int_type": ("{where} 应为整数", "{where}: should be an integer"),
+    "request.string_type": ("{where} 应为文本", "{where}: should be text"),
+    "request.bool_type": ("{where} 应为 true 或 false", "{where}: should be true or false"),
+    "request.list_type": ("{where} 应为列表", "{where}: should be a list"),
+    "request.dict_type": ("{where} 应为对象", "{where}: should be an object"),
+    "request.model_type": ("{where} 应为对象", "{where}: should be an object"),
+    "request.too_short": ("{where} 太短", "{where}: too short"),
+    "request.too_long": ("{where} 太长", "{where}: too long"),
+    "request.string_too_long": ("{where} 太长", "{where}: too long"),
+    "request.json_invalid": ("请求体不是有效的 JSON", "the body is not valid JSON"),
+    "request.method_not_allowed": (
+        "{path} 不接受 {method} 请求",
+        "{path} does not take {method} requests",
+    ),
     "request_too_large": (
         "请求过大（上限 {limit} 字节）",
         "the request is too large (limit {limit} bytes)",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from campusgate.models import Database, Item
 from campusgate.workflow.errors import InvalidInput
 from campusgate.workflow.kinds import PUBLISHED, WHITELIST
+from campusgate.workflow.messages import OsReason
 from campusgate.workflow.scope import Tree
 
 #: The whitelist's columns, by the row's key (``HEADINGS`` names them), in the order of real
@@ -339,9 +340,7 @@ def write_document(path: Path, fmt: str, doc: Document) -> int:
     except OSError as exc:
         if partial.parent.is_dir():
             partial.unlink(missing_ok=True)
-        raise InvalidInput(
-            "output_unwritable", path=str(path), detail=exc.strerror or str(exc)
-        ) from None
+        raise InvalidInput("output_unwritable", path=str(path), detail=OsReason.of(exc)) from None
     return count
 
 
@@ -361,7 +360,7 @@ def publish_folder(settings: Any, year: int, *, create: bool = True) -> Path:
             folder.mkdir(parents=not settings.folder, exist_ok=True)
         except OSError as exc:
             raise InvalidInput(
-                "output_unwritable", path=str(folder), detail=exc.strerror or str(exc)
+                "output_unwritable", path=str(folder), detail=OsReason.of(exc)
             ) from None
     return folder
 
@@ -397,9 +396,7 @@ def write_files(
                 for fmt in sorted(FORMATS, key=lambda fmt: fmt == "json"):
                     staged[fmt].replace(targets[fmt])
     except OSError as exc:
-        raise InvalidInput(
-            "output_unwritable", path=str(folder), detail=exc.strerror or str(exc)
-        ) from None
+        raise InvalidInput("output_unwritable", path=str(folder), detail=OsReason.of(exc)) from None
     return list(targets.values())
 
 

@@ -129,6 +129,22 @@ def _error(status: int, code: str, message: str, exit_code: int | None = None) -
     return JSONResponse(body, status_code=status)
 
 
+def _validation_detail(error: Any, lang: str) -> str:
+    """What pydantic refused, in the reader's language: the field by its place (``query.school``,
+    ``item_ids.0``) and why, from the catalogue where the error's type is there, else
+    pydantic's own words."""
+    from campusgate.workflow.messages import MESSAGES, render
+
+    where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+    code = f"request.{error.get('type', '')}"
+    if code not in MESSAGES:
+        return f"{where}: {error.get('msg', 'invalid')}"
+    expected = str((error.get("ctx") or {}).get("expected", ""))
+    if lang == "zh":
+        expected = expected.replace(" or ", " 或 ")
+    return render(code, lang, where=where, expected=expected)
+
+
 def _lang(request: Request) -> str:
     wanted = request.headers.get("accept-language", "")
     return "en" if wanted.lower().startswith("en") else "zh"
@@ -287,18 +303,25 @@ def create_app(
 
     @api.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = _lang(request)
         first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
-        detail = f"{where}: {first.get('msg', 'invalid')}"
-        return _error(
-            400, "request_invalid", render("request_invalid", _lang(request), detail=detail)
-        )
+        detail = _validation_detail(first, lang)
+        return _error(400, "request_invalid", render("request_invalid", lang, detail=detail))
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 404:
             message = render("route_not_found", _lang(request), path=request.url.path)
             return _error(404, "route_not_found", message)
+        if exc.status_code == 405:
+            detail = render(
+                "request.method_not_allowed",
+                _lang(request),
+                path=request.url.path,
+                method=request.method,
+            )
+            message = render("request_invalid", _lang(request), detail=detail)
+            return _error(405, "request_invalid", message, protocol.exit_of(405))
         code = protocol.exit_of(exc.status_code)
         return _error(
             exc.status_code,

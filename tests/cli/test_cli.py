@@ -608,7 +608,7 @@ def test_exit_2_unknown_basis_kind_and_other_bad_input(db: Database) -> None:
         stderr="错误：缺少必填项：开展依据（--basis-doc）\n",
     )
     refused(
-        db, "li.na", apply_argv(title=" "), exit=2, stderr="错误：缺少必填项：活动名称（--title）\n"
+        db, "li.na", apply_argv(title=" "), exit=2, stderr="错误：缺少必填项：事项名称（--title）\n"
     )
     hours = apply_argv(extra=("--teacher-hours", "-1"))
     refused(db, "li.na", hours, exit=2, contains=("预计占用教师课时（--teacher-hours）",))
@@ -657,7 +657,7 @@ def test_exit_4_wrong_role(db: Database) -> None:
         "li.na",
         f"advance review {item_id}",
         exit=4,
-        stderr=f"错误：li.na 无权对事项 {item_id}（已提交）执行 “审核”：需要 审核人\n",
+        stderr=f"错误：li.na 无权对事项 {item_id}（已提交）执行 “审核”：需要审核人\n",
         stdout=NONE_DONE,
     )
     refused(
@@ -681,7 +681,7 @@ def test_exit_4_who_depends_on_the_state(db: Database) -> None:
         "li.na",
         f"advance revoke {item_id} --reason 不办了",
         exit=4,
-        stderr=f"错误：li.na 无权对事项 {item_id}（已审核）执行 “撤销”：需要 审批人\n",
+        stderr=f"错误：li.na 无权对事项 {item_id}（已审核）执行 “撤销”：需要审批人\n",
         stdout=NONE_DONE,
     )
     own = apply(db, title="防溺水安全教育")
@@ -1228,7 +1228,7 @@ def test_item_edit(db: Database) -> None:
     refused(db, "sun.hao", other, exit=4, contains=("sun.hao", "“修改”"))
     long_title = ["item", "edit", str(item_id), "--title", "x" * 201]
     refused(
-        db, "li.na", long_title, exit=2, stderr="错误：活动名称（--title）过长（最多 200 字）\n"
+        db, "li.na", long_title, exit=2, stderr="错误：事项名称（--title）过长（最多 200 字）\n"
     )
 
 
@@ -1413,8 +1413,8 @@ def test_injection_strings_are_stored_literally(db: Database, title: str) -> Non
 
 
 def test_overlong_and_odd_text_is_refused(db: Database) -> None:
-    control = "错误：活动名称（--title）含有不可见控制字符\n"
-    too_long = "错误：活动名称（--title）过长（最多 200 字）\n"
+    control = "错误：事项名称（--title）含有不可见控制字符\n"
+    too_long = "错误：事项名称（--title）过长（最多 200 字）\n"
     refused(db, "li.na", apply_argv(title="题" * 201), exit=2, stderr=too_long)
     refused(db, "li.na", apply_argv(title="学生\x07常见病"), exit=2, stderr=control)
     refused(db, "li.na", apply_argv(title="学生\n常见病"), exit=2, stderr=control)

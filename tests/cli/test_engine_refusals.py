@@ -35,7 +35,7 @@ def test_a_reviewer_of_another_jurisdiction_is_told_where_the_item_lies(db: Data
         "li.na",
         f"advance review {city_item}",
         exit=4,
-        contains=("需要 审核人",),
+        contains=("需要审核人",),
         stdout=NONE_DONE,
     )
 

@@ -87,7 +87,7 @@ def test_refusals_word_a_rectification_items_trigger_and_state(db: Database) -> 
         "li.na",
         extend,
         exit=4,
-        stderr=f"错误：li.na 无权对事项 {item_id}（已上台账）执行 “延期”：需要 审批人\n",
+        stderr=f"错误：li.na 无权对事项 {item_id}（已上台账）执行 “延期”：需要审批人\n",
         stdout=NONE_DONE,
     )
     refused(
@@ -192,7 +192,7 @@ def test_history_labels_amendments_and_evaluations(db: Database) -> None:
     ok(db, "li.na", ["item", "edit", str(item_id), "--schedule", "2027年6月下旬"])
     ok(db, "li.na", ["item", "edit", str(item_id), "--basis-kind", "joint"])
     shown = _history(ok(db, "wang.fang", f"item show {item_id}").stdout)
-    assert _bare("开展时间：每年1-2次 → 2027年6月下旬") in shown
+    assert _bare("开展时间/周期：每年1-2次 → 2027年6月下旬") in shown
     assert _bare("准入依据类别：法律法规或党委政府文件明确规定 → 部委联合教育部部署") in shown
     set_quota(db, 5)
     items.fire(db, "wang.fang", item_id, "review")

@@ -198,6 +198,62 @@ def test_typed_routes_log_the_token_user(
     assert sum("user=wang.fang" in line and " 200 " in line for line in lines) == 2, lines
 
 
+@pytest.mark.parametrize(
+    ("method", "url", "body", "zh", "en"),
+    [
+        ("POST", "/api/v1/advance", {"item_ids": [1]}, "缺少 trigger", "trigger: field required"),
+        (
+            "POST",
+            "/api/v1/advance",
+            {"trigger": "review", "item_ids": 5},
+            "item_ids 应为列表",
+            "item_ids: should be a list",
+        ),
+        (
+            "POST",
+            "/api/v1/advance",
+            {"trigger": "review", "item_ids": [1], "why": "x"},
+            "不认识的字段 why",
+            "why: unknown field",
+        ),
+        (
+            "GET",
+            "/public/whitelists/鹤壁市/2027.pdf",
+            None,
+            "path.fmt 应为 'html' 或 'json'",
+            "path.fmt: should be 'html' or 'json'",
+        ),
+        ("GET", "/public/check", None, "缺少 query.school", "query.school: field required"),
+        (
+            "GET",
+            "/api/v1/advance",
+            None,
+            "/api/v1/advance 不接受 GET 请求",
+            "/api/v1/advance does not take GET requests",
+        ),
+    ],
+)
+def test_refused_requests_say_why_in_the_readers_language(
+    db: Database,
+    client: TestClient,
+    issued: dict[str, str],
+    method: str,
+    url: str,
+    body: dict[str, Any] | None,
+    zh: str,
+    en: str,
+) -> None:
+    headers = {"Authorization": f"Bearer {issued['wang.fang']}"}
+    before = snapshot(db)
+    chinese = client.request(method, url, json=body, headers=headers)
+    english = client.request(method, url, json=body, headers=headers | {"Accept-Language": "en"})
+    assert chinese.status_code == english.status_code and chinese.status_code in (400, 405)
+    assert chinese.json()["error"]["message"] == f"请求无效：{zh}"
+    assert english.json()["error"]["message"] == f"invalid request: {en}"
+    assert chinese.json()["error"]["exit"] == 2
+    assert snapshot(db) == before
+
+
 def test_logs_name_the_user_and_status_but_no_secret(
     db: Database,
     client: TestClient,

@@ -52,11 +52,11 @@ def test_every_problem_of_every_row_is_named_and_nothing_is_imported(
     assert f"错误：文件 {path} 有 3 行有误（共 6 处），未导入任何数据：" in stderr
     parts = [
         "第 1 行 备注：无法识别的列，可用列：department | 申请部门 | title",
-        "；第 3 行 活动名称：缺少必填项：title；",
-        "；第 3 行 准入类别：basis_kind 的取值 “lawx” 无效",
+        "；第 3 行 活动名称：缺少必填项：事项名称；",
+        "；第 3 行 准入类别：准入依据类别的取值 “lawx” 无效",
         "；第 4 行 申请部门：部门 “县卫生健康委” 不存在；是否指：市卫健委？；",
-        "；第 4 行 年度：year 应为非负整数，收到 “二〇二七”；",
-        "；第 4 行 开展依据：缺少必填项：basis_docs\n",
+        "；第 4 行 年度：年度应为非负整数，收到 “二〇二七”；",
+        "；第 4 行 开展依据：缺少必填项：开展依据\n",
     ]
     found = positions(stderr, parts)
     assert found == sorted(found)  # row by row, in the order of the file's columns
@@ -98,7 +98,7 @@ def test_rules_are_named_with_the_input_problems_of_the_same_row(
             "有 1 行有误（共 3 处）",
             "第 2 行 申请部门：部门 “市卫建委” 不存在；是否指：市卫健委？",
             "第 2 行 年度：白名单年度 2020 早于当前年度 2026",
-            "第 2 行 准入类别：basis_kind 的取值 “sometimes” 无效",
+            "第 2 行 准入类别：准入依据类别的取值 “sometimes” 无效",
         ],
     )
 
@@ -167,7 +167,7 @@ def test_apply_still_names_the_first_problem_alone(db: Database) -> None:
         "li.na",
         [*argv, "--basis-kind", "lawx", "--basis-doc", "x"],
         exit=2,
-        stderr="错误：year 应为非负整数，收到 “二〇二七”\n",
+        stderr="错误：年度（--year）应为非负整数，收到 “二〇二七”\n",
     )
 
 
@@ -272,3 +272,14 @@ def test_clue_add_takes_a_second_report_of_one_problem(db: Database) -> None:
     argv = ["clue", "add", "--jurisdiction", CITY, "--source", "hotline", "--aspect", "duty"]
     second = ok(db, "wang.fang", [*argv, "--summary", "一线教师节假日被安排校园值班"]).stdout
     assert int(second) != first
+
+
+def test_a_file_that_cannot_be_read_says_why_in_the_readers_language(
+    db: Database, tmp_path: Path
+) -> None:
+    missing = tmp_path / "nothere.csv"
+    argv = ["import", "applications", str(missing)]
+    chinese = refused(db, "wang.fang", argv, exit=2).stderr
+    assert chinese == f"错误：无法读取文件 {missing}：文件或文件夹不存在\n"
+    english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en").stderr
+    assert english == f"error: cannot read {missing}: no such file or directory\n"
