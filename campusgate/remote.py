@@ -132,8 +132,7 @@ def request(server: Server, method: str, path: str, lang: str, body: Any = None)
         with client:
             answer = client.request(method, path, json=body, headers=headers)
     except httpx.HTTPError as exc:
-        detail = type(exc).__name__ + (f": {exc}" if str(exc) else "")
-        raise CampusgateError("server_unreachable", url=server.url, detail=detail) from None
+        raise CampusgateError("server_unreachable", url=server.url, detail=_why(exc)) from None
     try:
         return answer.status_code, answer.json()
     except ValueError:
@@ -200,3 +199,23 @@ def forward(ctx: click.Context, app: Any, server: Server) -> int:
     if data.get("stderr"):
         click.echo(data["stderr"], nl=False, err=True)
     return int(data["exit"])
+
+
+def _why(exc: Exception) -> Any:
+    """Why the server could not be reached, as the catalogue words it where it can."""
+    import socket
+
+    import httpx
+
+    from campusgate.workflow.messages import OsReason
+
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, socket.gaierror):
+        return OsReason("name-unresolved", str(cause))
+    if isinstance(cause, OSError) and cause.errno is not None:
+        return OsReason.of(cause)
+    if isinstance(exc, httpx.TimeoutException):
+        return OsReason("timeout", str(exc))
+    return type(exc).__name__ + (f": {exc}" if str(exc) else "")

@@ -1018,6 +1018,17 @@ OS_REASONS: dict[str, tuple[str, str]] = {
     "EEXIST": ("已经存在", "already exists"),
     "ENAMETOOLONG": ("文件名过长", "file name too long"),
     "EADDRINUSE": ("地址已被占用", "address already in use"),
+    "ECONNREFUSED": (
+        "连接被拒绝（服务器没有运行，或地址、端口不对）",
+        "connection refused (the server is not running, or the address or port is wrong)",
+    ),
+    "ECONNRESET": ("连接被对方断开", "connection reset by the other side"),
+    "ETIMEDOUT": ("连接超时", "connection timed out"),
+    "EHOSTUNREACH": ("无法到达该主机", "no route to the host"),
+    "ENETUNREACH": ("网络不可达", "network unreachable"),
+    # not the system's: a name that does not resolve, and a wait that ran out
+    "name-unresolved": ("无法解析服务器的名称", "the server's name does not resolve"),
+    "timeout": ("等待超时", "timed out"),
 }
 
 

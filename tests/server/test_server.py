@@ -76,8 +76,17 @@ def test_an_unreachable_server_says_so(db: Database) -> None:
     env = {"CAMPUSGATE_SERVER": "http://127.0.0.1:9", "CAMPUSGATE_TOKEN": "cg_1_x"}
     result = invoke(["--lang", "en", "item", "list"], env)
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: cannot reach the server http://127.0.0.1:9")
-    assert result.stderr.count("\n") == 1
+    assert result.stderr == (
+        "error: cannot reach the server http://127.0.0.1:9: connection refused "
+        "(the server is not running, or the address or port is wrong)\n"
+    )
+    chinese = invoke(["item", "list"], env)
+    assert chinese.exit_code == 1
+    assert chinese.stderr == (
+        "错误：无法连接服务器 http://127.0.0.1:9：连接被拒绝（服务器没有运行，或地址、端口不对）\n"
+    )
+    env["CAMPUSGATE_SERVER"] = "http://no-such-host.invalid"
+    assert invoke(["item", "list"], env).stderr.endswith("：无法解析服务器的名称\n")
 
 
 def test_local_only_commands_stay_local(db: Database, in_process: str) -> None:
