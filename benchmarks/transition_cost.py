@@ -9,9 +9,10 @@ target (SPEC §9, "fast where volume lives"):
   check, INSERT the event, one transaction per item. Target: at most 4x.
 - ``campusgate item show ID`` as a whole process against a bare
   ``python -c "import sqlalchemy.orm"`` (best of several runs each). Target: at most 1.3x.
-  Beside it, for reference, what any command that reads through the mapped models pays
-  before it does anything: importing ``campusgate.models`` and configuring the mappers,
-  against the same floor.
+  Beside them, for reference: the raw SQL's reads and writes through SQLAlchemy Core alone
+  (what the layer under the engine costs by itself), and what any command that reads
+  through the mapped models pays before it does anything: importing ``campusgate.models``
+  and configuring the mappers, against the same floor.
 
     python benchmarks/transition_cost.py [--n 300] [--runs 7]
         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
@@ -34,12 +35,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
-from sqlalchemy import text
+from sqlalchemy import bindparam, insert, select, text, update
 
 import campusgate
 from campusgate import migrations
 from campusgate.cli import cli
-from campusgate.models import Database
+from campusgate.models import Database, Item, ItemEvent
 from campusgate.workflow import items, org
 
 ORG = Path(__file__).resolve().parent.parent / "campusgate" / "hebi.toml"
@@ -116,6 +117,64 @@ def raw_writes(db: Database, ids: list[int]) -> float:
             raw.commit()
     finally:
         raw.close()
+    return time.perf_counter() - start
+
+
+def core_writes(db: Database, ids: list[int]) -> float:
+    """The raw SQL's reads and writes through SQLAlchemy Core (no ORM, no machine), one
+    transaction per item: what the layer under the engine costs by itself; seconds."""
+    items_table, events = Item.__table__, ItemEvent.__table__
+    version = select(items_table.c.version, items_table.c.last_hash).where(
+        items_table.c.id == bindparam("item_id")
+    )
+    updating = (
+        update(items_table)
+        .where(items_table.c.id == bindparam("item_id"), items_table.c.version == bindparam("seen"))
+        .values(
+            state="reviewed",
+            version=bindparam("next"),
+            updated_at=bindparam("now"),
+            last_hash=bindparam("digest"),
+        )
+    )
+    names = ["item_id", "seq", "trigger", "from_state", "to_state", "actor", "at", "prev_hash"]
+    inserting = insert(events).values(
+        {**{name: bindparam(name) for name in names}, "hash": bindparam("digest")}
+    )
+    start = time.perf_counter()
+    with db.engine.connect() as conn:
+        for item_id in ids:
+            with conn.begin():
+                seen, last_hash = conn.execute(version, {"item_id": item_id}).one()
+                now = datetime.now(UTC)
+                body = json.dumps({"item": item_id, "seq": seen + 1, "at": now.isoformat()})
+                digest = hashlib.sha256((last_hash + "\n" + body).encode()).hexdigest()
+                changed = conn.execute(
+                    updating,
+                    {
+                        "item_id": item_id,
+                        "seen": seen,
+                        "next": seen + 1,
+                        "now": now,
+                        "digest": digest,
+                    },
+                )
+                if changed.rowcount != 1:
+                    raise SystemExit(f"Core: item {item_id} changed underneath")
+                conn.execute(
+                    inserting,
+                    {
+                        "item_id": item_id,
+                        "seq": seen + 1,
+                        "trigger": "review",
+                        "from_state": "submitted",
+                        "to_state": "reviewed",
+                        "actor": REVIEWER,
+                        "at": now,
+                        "prev_hash": last_hash,
+                        "digest": digest,
+                    },
+                )
     return time.perf_counter() - start
 
 
@@ -197,10 +256,12 @@ def main() -> None:
     line("any", "the mapped models, configured", mapped, "import sqlalchemy.orm", bare)
     with databases(args.pg) as found:
         for backend, db in found:
-            ids = prepare(db, 2 * args.n)
-            floor = raw_writes(db, ids[args.n :]) / args.n
+            ids = prepare(db, 3 * args.n)
+            floor = raw_writes(db, ids[args.n : 2 * args.n]) / args.n
             figure = advance(db, ids[: args.n]) / args.n
             line(backend, f"advance review x{args.n}, per item", figure, "raw SQL, per item", floor)
+            core = core_writes(db, ids[2 * args.n :]) / args.n
+            line(backend, "the same writes in SQLAlchemy Core", core, "raw SQL, per item", floor)
             show = [script, "--db", db.url, "--as", REVIEWER, "item", "show", str(ids[0])]
             figure = best_wall(show, args.runs, env)
             line(backend, "campusgate item show ID", figure, "import sqlalchemy.orm", bare)
