@@ -217,15 +217,25 @@ class RowProblems:
 
 @dataclass(frozen=True)
 class Tally:
-    """How many rows are bad, and how many problems they have when that is more."""
+    """How many data rows are bad, how many problems they have when that is more, and how
+    many columns of the header are unknown."""
 
     rows: int
     problems: int
+    unknown_columns: int = 0
 
     def message(self, lang: str = "zh") -> str:
-        if self.problems == self.rows:
-            return render("import_bad_row_count", lang, rows=self.rows)
-        return render("import_bad_row_problems", lang, rows=self.rows, problems=self.problems)
+        parts = []
+        if self.rows:
+            if self.problems == self.rows:
+                parts.append(render("import_bad_row_count", lang, rows=self.rows))
+            else:
+                parts.append(
+                    render("import_bad_row_problems", lang, rows=self.rows, problems=self.problems)
+                )
+        if self.unknown_columns:
+            parts.append(render("import_unknown_column_count", lang, count=self.unknown_columns))
+        return ("; " if lang == "en" else "，").join(parts)
 
 
 def _import(
@@ -236,10 +246,20 @@ def _import(
     open_item: Callable[[Session, Actor, Tree, dict[str, Any]], Item],
 ) -> list[int]:
     header, body = _columns(path, read_table(path), headers)
-    problems: list[Problem] = [
-        (header.row, cell, index, InvalidInput("import_unknown_header", choices=_choices(headers)))
-        for index, cell in header.unknown
-    ]
+    unknown = Names(tuple(cell for _, cell in header.unknown))
+    #: the header's unknown columns, named together with the columns there are, once
+    problems: list[Problem] = (
+        [
+            (
+                header.row,
+                unknown.message(),
+                None,
+                InvalidInput("import_unknown_header", choices=_choices(headers)),
+            )
+        ]
+        if header.unknown
+        else []
+    )
     #: the row that opened each item of this file (an item the file repeats names it)
     opened: dict[int, int] = {}
     with writing(db) as session:
@@ -256,19 +276,15 @@ def _import(
                 problems.extend(_row_problems(header, row_no, exc, opened))
                 continue
             opened[item.id] = row_no
-        if problems and len(problems) == len(header.unknown):
+        in_rows = problems[1:] if header.unknown else problems
+        if header.unknown and not in_rows:
             raise InvalidInput(
-                "import_unknown_column",
-                path=str(path),
-                column=Names(tuple(cell for _, cell in header.unknown)),
-                choices=_choices(headers),
+                "import_unknown_column", path=str(path), column=unknown, choices=_choices(headers)
             )
         if problems:
+            count = Tally(len({n for n, *_ in in_rows}), len(in_rows), len(header.unknown))
             raise InvalidInput(
-                "import_bad_rows",
-                path=str(path),
-                count=Tally(len({n for n, *_ in problems}), len(problems)),
-                rows=RowProblems(tuple(problems)),
+                "import_bad_rows", path=str(path), count=count, rows=RowProblems(tuple(problems))
             )
     return list(opened)
 

@@ -555,6 +555,10 @@ MESSAGES |= {
         "{path}: {count}, nothing imported: {rows}",
     ),
     "import_bad_row_count": ("有 {rows} 行有误", "{rows} bad rows"),
+    "import_unknown_column_count": (
+        "表头有 {count} 列无法识别",
+        "{count} unknown columns in the header",
+    ),
     "import_bad_row_problems": (
         "有 {rows} 行有误（共 {problems} 处）",
         "{rows} bad rows ({problems} problems)",

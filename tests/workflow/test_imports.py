@@ -49,7 +49,9 @@ def test_every_problem_of_every_row_is_named_and_nothing_is_imported(
     )
     argv = ["import", "applications", str(path)]
     stderr = refused(db, "wang.fang", argv, exit=2).stderr
-    assert f"错误：文件 {path} 有 3 行有误（共 6 处），未导入任何数据：" in stderr
+    summary = "有 2 行有误（共 5 处），表头有 1 列无法识别，未导入任何数据："
+    assert f"错误：文件 {path} {summary}" in stderr
+    assert stderr.count("可用列") == 1  # the columns there are, named once
     parts = [
         "第 1 行 备注：无法识别的列，可用列：department | 申请部门 | title",
         "；第 3 行 活动名称：缺少必填项：事项名称；",
@@ -63,7 +65,10 @@ def test_every_problem_of_every_row_is_named_and_nothing_is_imported(
     error = refused_json(db, "wang.fang", argv, exit=2, code="import_bad_rows")
     assert "第 4 行 开展依据" in error["message"]
     english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en").stderr
-    assert "3 bad rows (6 problems), nothing imported: row 1, 备注: unknown column" in english
+    assert (
+        "2 bad rows (5 problems); 1 unknown columns in the header, nothing imported: "
+        "row 1, 备注: unknown column" in english
+    )
     unknown = "department '县卫生健康委' does not exist; did you mean: 市卫健委?"
     assert f"; row 4, 申请部门: {unknown}" in english
 
@@ -283,3 +288,21 @@ def test_a_file_that_cannot_be_read_says_why_in_the_readers_language(
     assert chinese == f"错误：无法读取文件 {missing}：文件或文件夹不存在\n"
     english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en").stderr
     assert english == f"error: cannot read {missing}: no such file or directory\n"
+
+
+def test_unknown_columns_are_one_problem_of_the_header_beside_the_rows(
+    db: Database, tmp_path: Path
+) -> None:
+    path = sheet(
+        tmp_path / "extra.csv",
+        [
+            [*APPLICATION_HEADER, "备注", "联系人"],
+            [*GOOD_APPLICATION, "", ""],
+            ["市卫健委", "", "2027", "law", "《学校卫生工作条例》", "", ""],
+        ],
+    )
+    stderr = refused(db, "wang.fang", ["import", "applications", str(path)], exit=2).stderr
+    assert f"文件 {path} 有 1 行有误，表头有 2 列无法识别，未导入任何数据：" in stderr
+    assert "第 1 行 备注、联系人：无法识别的列，可用列：" in stderr
+    assert stderr.count("可用列") == 1
+    assert "；第 3 行 活动名称：缺少必填项：事项名称\n" in stderr
