@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from campusgate.models import Database, Token, User
 from campusgate.workflow import audit, validate
-from campusgate.workflow.clock import now_utc
+from campusgate.workflow.clock import now_utc, utc_text
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
 from campusgate.workflow.scope import Who, acting_login, require_admin
 from campusgate.workflow.tx import writing
@@ -44,7 +44,7 @@ class Issued:
             "id": self.id,
             "login": self.login,
             "token": self.token,
-            "expires": self.expires.isoformat(),
+            "expires": utc_text(self.expires),
         }
 
 
@@ -146,10 +146,10 @@ def describe(row: Token) -> dict[str, Any]:
         "login": row.login,
         "note": row.note,
         "issued_by": row.issued_by,
-        "issued_at": row.issued_at.isoformat(),
-        "expires": row.expires_at.isoformat(),
-        "revoked": row.revoked_at.isoformat() if row.revoked_at else None,
-        "last_used": row.last_used_at.isoformat() if row.last_used_at else None,
+        "issued_at": utc_text(row.issued_at),
+        "expires": utc_text(row.expires_at),
+        "revoked": utc_text(row.revoked_at),
+        "last_used": utc_text(row.last_used_at),
     }
 
 

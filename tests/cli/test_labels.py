@@ -257,7 +257,7 @@ def test_token_issue_shows_its_expiry_in_beijing_time(db: Database) -> None:
     english = ok(db, "admin", "--lang en token issue wang.fang --expires-days 30").stdout
     assert re.search(rf"valid until {MINUTE}\)", english)
     data = ok_json(db, "admin", "token issue wang.fang")  # --json: ISO 8601, as stored
-    assert re.fullmatch(r"[0-9-]{10}T[0-9:.]+\+00:00", data["expires"])
+    assert re.fullmatch(r"[0-9-]{10}T[0-9:.]+Z", data["expires"])  # as every JSON time
     issued_at = listed[-1]["issued_at"]
     assert _days_between(issued_at, listed[-1]["expires"]) == 180  # the default lifetime
 
