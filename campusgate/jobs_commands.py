@@ -143,12 +143,10 @@ def outbox_list(app: App, state: str | None) -> None:
     Example:
         campusgate --as admin outbox list --state pending
     """
-    from campusgate.jobs.runner import check_operator
     from campusgate.workflow import outbox as messages
 
-    check_operator(app.db, app.login)
     with app.db.read() as session:
-        rows = messages.list_messages(session, state)
+        rows = messages.list_messages(session, state, reader=app.login)
 
     def human(data: list[dict[str, Any]]) -> None:
         from campusgate import render

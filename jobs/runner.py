@@ -80,7 +80,7 @@ def run_job(
 
 
 def check_operator(db: Database, login: str) -> None:
-    """Jobs are run by hand, and the outbox read, by admins (SPEC §2)."""
+    """Jobs are run by hand by admins (SPEC §2); the outbox checks its reader itself."""
     with db.read() as session:
         require_admin(session, login, "not_permitted_jobs", actor=login)
 

@@ -62,6 +62,20 @@ def test_jobs_run_refusals(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_pa
     refused(db, "nobody", f"jobs run reminders --date {TODAY}", exit=3)
     refused_json(db, "wang.fang", "outbox list", exit=4, code="not_permitted_jobs")
     refused(db, "admin", "outbox list --state lost", exit=2, contains=("lost",))
+    refused_json(db, "nobody", "outbox list", exit=3, code="no_acting_user")
+    # input (2) decides before an unknown (3) or unentitled (4) reader, as for jobs run
+    for login in ("nobody", "wang.fang"):
+        refused(
+            db,
+            login,
+            "outbox list --state foo",
+            exit=2,
+            stderr="错误：状态（--state）的取值 “foo” 无效，"
+            "可选：pending（待发送）、sent（已发送）、failed（发送失败）\n",
+        )
+        refused_json(db, login, "outbox list --state foo", exit=2, code="invalid_choice")
+        refused(db, login, "jobs run nope", exit=2, contains=("nope",))
+        refused(db, login, "jobs run reminders --date 2026-13-01", exit=2)
 
 
 def publish_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
