@@ -20,7 +20,8 @@ def jobs() -> None:
     "--date",
     "day",
     help="Act as of this date (YYYY-MM-DD; default today). A later date than today is a "
-    "drill: it needs [clock] allow_override and really changes the database.",
+    "drill: it needs [clock] allow_override and really changes the database (a dry run "
+    "takes any date).",
 )
 @click.option("--dry-run", is_flag=True, help="Count what would be done; change nothing.")
 def jobs_run(app: App, name: str, day: str | None, dry_run: bool) -> None:
@@ -38,7 +39,7 @@ def jobs_run(app: App, name: str, day: str | None, dry_run: bool) -> None:
 
     job(name)  # an unknown name is input error before anything else
     as_of = validate.parse_date(day) or today()
-    check_date(as_of, app.settings)
+    check_date(as_of, app.settings, dry_run=dry_run)
     check_operator(app.db, app.login)
     summary = run_job(
         app.db, name, as_of, dry_run=dry_run, ctx=Context(app.settings, progress=True)
@@ -47,18 +48,31 @@ def jobs_run(app: App, name: str, day: str | None, dry_run: bool) -> None:
 
 
 def _print_summary(app: App, summary: dict[str, Any]) -> None:
-    """What the job counted, each count under its name in the reader's language; then the
-    files it wrote (or, in a dry run, would write), one a line."""
-    shown = {k: v for k, v in summary.items() if k not in ("job", "date", "head")}
+    """What the job counted, each count under its name in the reader's language (in a dry
+    run, as what it would do); then the files it wrote (or would write), one a line."""
+    dry = bool(summary.get("dry_run"))
+    shown = {k: v for k, v in summary.items() if k not in ("job", "date", "head", "dry_run")}
     sep = "，" if app.lang == "zh" else ", "
-    text = sep.join(f"{app.label('job_' + k)} {_short(app, v)}" for k, v in shown.items())
-    click.echo(app.t("job_done", job=summary["job"], day=summary["date"], summary=text))
-    written = "job_would_write" if summary.get("dry_run") else "job_wrote"
+    text = sep.join(f"{_count_label(app, k, dry)} {_short(app, k, v)}" for k, v in shown.items())
+    done = "job_dry_done" if dry else "job_done"
+    click.echo(app.t(done, job=summary["job"], day=summary["date"], summary=text))
+    written = "job_would_write" if dry else "job_wrote"
     for path in summary.get("files", ()):
         click.echo(app.t(written, path=path))
 
 
-def _short(app: App, value: Any) -> str:
+def _count_label(app: App, key: str, dry: bool) -> str:
+    """A count's name; in a dry run its ``job_would_`` form where the catalogue has one."""
+    from campusgate.workflow.messages import LABELS
+
+    if dry and f"job_would_{key}" in LABELS:
+        return app.label(f"job_would_{key}")
+    return app.label(f"job_{key}")
+
+
+def _short(app: App, key: str, value: Any) -> str:
+    if key == "note":  # a message code
+        return app.t(value)
     if isinstance(value, list):
         return str(len(value))
     if isinstance(value, dict):
@@ -143,12 +157,10 @@ def outbox_list(app: App, state: str | None) -> None:
     Example:
         campusgate --as admin outbox list --state pending
     """
-    from campusgate.jobs.runner import check_operator
     from campusgate.workflow import outbox as messages
 
-    check_operator(app.db, app.login)
     with app.db.read() as session:
-        rows = messages.list_messages(session, state)
+        rows = messages.list_messages(session, state, reader=app.login)
 
     def human(data: list[dict[str, Any]]) -> None:
         from campusgate import render

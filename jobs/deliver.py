@@ -38,10 +38,13 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
     with db.read() as session:
         waiting = outbox.count(session)
         due = outbox.due(session, now, rules.batch)
-    summary: dict[str, Any] = {"due": len(due), "sent": 0, "retry": 0, "failed": 0}
+    # a dry run counts what is due and tries nothing: it has no sent, retried or failed
+    summary: dict[str, Any] = {"due": len(due)}
+    if not dry_run:
+        summary |= {"sent": 0, "retry": 0, "failed": 0}
     if not smtp.host:
         summary["pending"] = waiting
-        summary["note"] = render("smtp_not_configured")
+        summary["note"] = "smtp_not_configured"  # a message code, shown in the reader's language
         return summary
     if dry_run or not due:
         return summary

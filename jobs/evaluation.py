@@ -25,11 +25,9 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
             applied[evaluation.apply_outcome(db, ACTOR, item_id, as_of)] += 1
             if ctx is not None:
                 progress(ctx, NAME, n, len(todo))
-    summary: dict[str, Any] = {
-        "year": year,
-        "to_apply": len(todo),
-        "applied": dict(applied),
-        "unevaluated": evaluation.unevaluated(db, year),
-    }
-    log.info("evaluation %s: %s", as_of, summary["applied"])
+    summary: dict[str, Any] = {"year": year, "to_apply": len(todo)}
+    if not dry_run:  # a dry run applies nothing, so has nothing applied to count
+        summary["applied"] = dict(applied)
+    summary["unevaluated"] = evaluation.unevaluated(db, year)
+    log.info("evaluation %s: %s", as_of, summary)
     return summary

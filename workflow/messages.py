@@ -724,26 +724,29 @@ LABELS: dict[str, tuple[str, str]] = {
     "reviewed": ("已审核", "reviewed"),
     "filed": ("已备案", "filed"),
     "published": ("已发布", "published"),
-    # what a job counted (jobs run)
-    "job_dry_run": ("演练（不写入）", "dry run"),
+    # what a job counted (jobs run); job_would_*: what a dry run counted, where it differs
     "job_items": ("台账事项", "ledger items"),
     "job_queued": ("新写入发件箱", "queued"),
+    "job_would_queued": ("将写入发件箱", "would queue"),
     "job_already": ("已在发件箱", "already queued"),
     "job_digests": ("汇总提醒", "digests"),
     "job_year": ("年度", "year"),
     "job_filed": ("已备案", "filed"),
+    "job_would_filed": ("将备案", "would file"),
     "job_left": ("未备案", "left reviewed"),
+    "job_would_left": ("将留在已审核", "would stay reviewed"),
     "job_jurisdictions": ("行政区", "jurisdictions"),
     "job_published": ("已发布", "published"),
+    "job_would_published": ("将发布", "would publish"),
     "job_files": ("文件", "files"),
     "job_to_apply": ("待执行评估结论", "outcomes to apply"),
     "job_applied": ("已执行", "applied"),
     "job_unevaluated": ("未评估", "unevaluated"),
-    "job_due": ("待发送", "due"),
+    "job_due": ("本次应发", "due now"),
     "job_sent": ("已发送", "sent"),
     "job_retry": ("待重试", "to retry"),
     "job_failed": ("失败", "failed"),
-    "job_pending": ("待发", "pending"),
+    "job_pending": ("发件箱中待发送", "pending in the outbox"),
     "job_note": ("说明", "note"),
     "job_recorded": ("新记录检查点", "checkpoint recorded"),
     "job_would_record": ("将记录检查点", "would record a checkpoint"),
@@ -1083,8 +1086,10 @@ MESSAGES |= {
         "no job '{job}'; choose from: {choices}",
     ),
     "job_date_ahead": (
-        "{day} 晚于今天（{today}）：演练需在配置中设置 [clock] allow_override = true",
-        "{day} is after today ({today}): drills need [clock] allow_override = true",
+        "{day} 晚于今天（{today}）：按该日期实际运行即为演练，需在配置中设置 [clock] allow_override = true；"
+        "只看将执行什么请加 --dry-run（试运行，不写入）",
+        "{day} is after today ({today}): a real run for that date is a drill and needs [clock] "
+        "allow_override = true; add --dry-run to see what it would do without writing",
     ),
     "calendar_unknown_year": (
         "节假日日历不包含 {year} 年：请在 [reminders] 中配置该年的 extra_holidays 和 extra_working_days，或关闭 working_days",
@@ -1096,6 +1101,10 @@ MESSAGES |= {
         "{actor} may not run jobs or read the outbox: the admin role is needed",
     ),
     "job_done": ("任务 {job}（{day}）完成：{summary}", "job {job} ({day}) done: {summary}"),
+    "job_dry_done": (
+        "任务 {job}（{day}）试运行（不写入）：{summary}",
+        "job {job} ({day}) dry run, nothing written: {summary}",
+    ),
     "job_wrote": ("  已写入 {path}", "  wrote {path}"),
     "job_would_write": ("  将写入 {path}", "  would write {path}"),
     "smtp_not_configured": (

@@ -17,6 +17,7 @@ from campusgate.models import OutboxMessage, User, UserRole
 from campusgate.models.jobs import FAILED, OUTBOX_STATES, PENDING, SENT
 from campusgate.workflow import validate
 from campusgate.workflow.clock import now_utc, utc_text
+from campusgate.workflow.scope import require_admin
 
 #: An outbox row's key for messages about no single item (digests, dockets).
 NO_ITEM = 0
@@ -102,8 +103,14 @@ _STAFF = (
 )
 
 
-def list_messages(session: Session, state: str | None = None) -> list[dict[str, Any]]:
+def list_messages(
+    session: Session, state: str | None = None, *, reader: str | None = None
+) -> list[dict[str, Any]]:
+    """The outbox's messages (in ``state``). A ``reader`` must be an admin (SPEC §2); the
+    state asked for is checked first: input (2) decides before not found (3) and denial (4)."""
     state = validate.choice("state", state, OUTBOX_STATES, required=False)
+    if reader is not None:
+        require_admin(session, reader, "not_permitted_jobs", actor=reader)
     query = select(OutboxMessage).order_by(OutboxMessage.id)
     if state:
         query = query.where(OutboxMessage.state == state)
