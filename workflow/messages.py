@@ -1246,11 +1246,35 @@ MESSAGES |= {
     "request.string_type": ("{where} 应为文本", "{where}: should be text"),
     "request.bool_type": ("{where} 应为 true 或 false", "{where}: should be true or false"),
     "request.list_type": ("{where} 应为列表", "{where}: should be a list"),
+    "request.int_from_float": ("{where} 应为整数", "{where}: should be an integer"),
     "request.dict_type": ("{where} 应为对象", "{where}: should be an object"),
     "request.model_type": ("{where} 应为对象", "{where}: should be an object"),
-    "request.too_short": ("{where} 太短", "{where}: too short"),
-    "request.too_long": ("{where} 太长", "{where}: too long"),
-    "request.string_too_long": ("{where} 太长", "{where}: too long"),
+    "request.model_attributes_type": ("{where} 应为对象", "{where}: should be an object"),
+    # the body itself not an object: form data (curl's default), a list, a string
+    "request.body_object": (
+        "请求体须为 JSON 对象（Content-Type: application/json）",
+        "the body must be a JSON object (Content-Type: application/json)",
+    ),
+    # a list or text of at least one: empty
+    "request.empty": ("{where} 不能为空", "{where}: must not be empty"),
+    "request.too_short": (
+        "{where} 太短（至少 {min_length} 项）",
+        "{where}: too short (at least {min_length} items)",
+    ),
+    "request.too_long": (
+        "{where} 太长（最多 {max_length} 项）",
+        "{where}: too long (at most {max_length} items)",
+    ),
+    "request.string_too_short": (
+        "{where} 太短（至少 {min_length} 个字符）",
+        "{where}: too short (at least {min_length} characters)",
+    ),
+    "request.string_too_long": (
+        "{where} 太长（最多 {max_length} 个字符）",
+        "{where}: too long (at most {max_length} characters)",
+    ),
+    "request.greater_than_equal": ("{where} 应不小于 {ge}", "{where}: should be at least {ge}"),
+    "request.less_than_equal": ("{where} 应不大于 {le}", "{where}: should be at most {le}"),
     "request.json_invalid": ("请求体不是有效的 JSON", "the body is not valid JSON"),
     "request.method_not_allowed": (
         "{path} 不接受 {method} 请求",
