@@ -326,6 +326,35 @@ def test_an_unknown_jurisdiction_suggests_the_closest_names(db: Database) -> Non
     refused_json(db, "li.na", "item list --jurisdiction 火星市", exit=3, code="no_jurisdiction")
 
 
+def test_a_two_character_name_with_one_wrong_is_suggested(db: Database) -> None:
+    """浚具 for 浚县: one character of two right is close for a short name."""
+    clue = ["clue", "add", "--source", "hotline", "--aspect", "duty", "--summary", "值班"]
+    refused(
+        db,
+        "wang.fang",
+        [*clue, "--jurisdiction", "浚具"],
+        exit=3,
+        stderr="错误：行政区 “浚具” 不存在；是否指：浚县？\n",
+    )
+    refused(
+        db,
+        "wang.fang",
+        ["--lang", "en", *clue, "--jurisdiction", "浚具"],
+        exit=3,
+        stderr="error: jurisdiction '浚具' does not exist; did you mean: 浚县?\n",
+        lang="en",
+    )
+    for county in ("淇县", "滑县"):
+        ok(db, "admin", f"org add-jurisdiction {county} --level county --parent {CITY}")
+    refused(
+        db,
+        "wang.fang",
+        [*clue, "--jurisdiction", "淇具"],
+        exit=3,
+        stderr="错误：行政区 “淇具” 不存在；是否指：淇县？\n",
+    )
+
+
 def test_env_vars_give_database_and_user(db: Database) -> None:
     item_id = apply(db)
     env = {"CAMPUSGATE_DB": db.url, "CAMPUSGATE_USER": "li.na"}
