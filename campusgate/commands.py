@@ -535,7 +535,13 @@ def advance(
         for r in results:
             if r["ok"]:
                 click.echo(
-                    app.t("advanced", id=r["id"], trigger=trigger, state=r["state"], kind=r["kind"])
+                    app.t(
+                        "advanced",
+                        id=r["id"],
+                        trigger=items.trigger_code(trigger, r["kind"]),
+                        state=r["state"],
+                        kind=r["kind"],
+                    )
                 )
             else:
                 error_line(app.lang, r["error"]["message"])

@@ -103,9 +103,20 @@ def test_the_cli_reads_the_config_and_names_a_missing_one(tmp_path: Path) -> Non
     result = runner.invoke(cli, ["--config", str(path), "db", "upgrade", "--json"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "cli.db").exists()
-    result = runner.invoke(cli, ["--config", str(tmp_path / "missing.toml"), "db", "current"])
+    missing = tmp_path / "missing.toml"
+    result = runner.invoke(cli, ["--config", str(missing), "item", "list"])
     assert result.exit_code == 2
-    assert "missing.toml" in result.stderr
+    assert result.stderr == f"错误：配置文件 {missing} 无效：文件或文件夹不存在\n"
+    result = runner.invoke(cli, ["--lang", "en", "--config", str(missing), "db", "current"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: configuration file {missing} is invalid: no such file or directory\n"
+    )
+    # a folder is no file
+    result = runner.invoke(cli, ["--config", str(tmp_path), "item", "list"])
+    assert result.exit_code == 2
+    assert result.stderr == f"错误：配置文件 {tmp_path} 无效：这是文件夹，不是文件\n"
+    assert not missing.exists()
 
 
 def test_with_nothing_configured_the_database_is_in_the_user_data_folder(

@@ -18,7 +18,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 import platformdirs
 
 from campusgate.workflow.errors import InvalidInput
-from campusgate.workflow.messages import Heading
+from campusgate.workflow.messages import Heading, OsReason
 
 APP = "campusgate"
 
@@ -203,8 +203,8 @@ def _section(data: dict[str, Any], name: str, path: Path) -> Any:
 def read_file(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (FileNotFoundError, IsADirectoryError):
-        raise InvalidInput("config_invalid", path=str(path), detail="file not found") from None
+    except OSError as exc:  # missing, a folder, not readable: the reason in the reader's words
+        raise InvalidInput("config_invalid", path=str(path), detail=OsReason.of(exc)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InvalidInput("config_invalid", path=str(path), detail=str(exc)) from None
 

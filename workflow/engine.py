@@ -32,8 +32,9 @@ from campusgate.workflow.errors import (
     RuleRefused,
 )
 from campusgate.workflow.firing import Firing
-from campusgate.workflow.kinds import all_triggers, needs
+from campusgate.workflow.kinds import KINDS, all_triggers, needs
 from campusgate.workflow.machines import MACHINES, missing_param
+from campusgate.workflow.messages import Choices, code_of
 from campusgate.workflow.permissions import holds_role
 from campusgate.workflow.scope import (
     Actor,
@@ -62,6 +63,9 @@ AMENDABLE = (
     "teacher_hours",
 )
 
+
+#: Triggers fired by their own command rather than ``advance``, with the refusal that names it.
+OWN_COMMAND = {"amend": "amend_by_edit"}
 
 #: An item's version, read again in a write transaction.
 VERSION = select(Item.__table__.c.version).where(Item.__table__.c.id == bindparam("item_id"))
@@ -187,6 +191,9 @@ def fire_each(
     fired and its refusal is raised (exit 4)."""
     ids = list(item_ids)
     try:
+        refusal = OWN_COMMAND.get(trigger_code(trigger))
+        if refusal is not None:
+            raise InvalidInput(refusal, id=ids[0] if len(ids) == 1 else "ID")
         clean = _checked_params(trigger, params)
     except Exception as exc:  # the same refusal for every id
         yield from ((item_id, exc) for item_id in ids)
@@ -296,12 +303,7 @@ def transition(
     ``writes`` the item and its event wait there to be written with the others'."""
     machine = MACHINES[item.kind]
     if trigger not in machine.triggers:
-        raise InvalidInput(
-            "unknown_trigger_of_kind",
-            kind=item.kind,
-            trigger=trigger,
-            choices=", ".join(machine.triggers),
-        )
+        trigger = trigger_code(trigger, item.kind)
     kind_needs = needs(trigger, item.kind)
     _require(trigger, params, kind_needs, item.kind)
     may_need_owner = any("owner" in row.needs for row in machine.rows(trigger))
@@ -402,11 +404,31 @@ def evaluate(
 def _checked_params(trigger: str, params: Params | None) -> Params:
     """What can be refused before any item is read: the trigger, its parameters' form, and
     those every row of the trigger needs."""
-    if trigger not in all_triggers():
-        raise InvalidInput("unknown_trigger", trigger=trigger, choices=", ".join(all_triggers()))
+    trigger = trigger_code(trigger)
     clean = _clean_params(params or Params())
     _require(trigger, clean, needs(trigger))
     return clean
+
+
+def trigger_code(word: str, kind: str | None = None) -> str:
+    """The trigger ``word`` names in ``kind`` (``None``: in either kind): its code, or its
+    label in Chinese or English, a kind's own label included (销号, close: a rectification
+    item's ``publish``); a label must name exactly one trigger. Else refused (2), listing the
+    triggers ``advance`` fires there with their labels."""
+    kinds = (kind,) if kind else KINDS
+    codes = all_triggers(kind)
+    if word in codes:
+        return word
+    found = {code_of(word, all_triggers(k), k) for k in kinds} - {None}
+    if len(found) == 1:
+        return str(found.pop())
+    listed = tuple(code for code in codes if code not in OWN_COMMAND)
+    raise InvalidInput(
+        "unknown_trigger_of_kind" if kind else "unknown_trigger",
+        kind=kind,
+        trigger=word,
+        choices=Choices(listed, kinds),
+    )
 
 
 def _require(

@@ -107,10 +107,16 @@ class InFile:
         return self.error.message(lang, KEY)
 
 
+#: Names this short (浚县, 淇县) are close to a known one when one character of two is right:
+#: difflib's usual cutoff, 0.6, would ask for more than half.
+SHORT_NAME = 3
+
+
 def not_found(code: str, name: str, known: Iterable[str]) -> NotFound:
     """The refusal of the unknown ``name``; where some of the ``known`` names are close to
     it, its ``{code}_near`` variant, which names up to three of them, closest first."""
-    near = difflib.get_close_matches(name, list(known), n=3)
+    cutoff = 0.5 if len(name) <= SHORT_NAME else 0.6
+    near = difflib.get_close_matches(name, list(known), n=3, cutoff=cutoff)
     if not near:
         return NotFound(code, name=name)
     return NotFound(f"{code}_near", name=name, near=Names(tuple(near)))

@@ -22,6 +22,7 @@ _HOME = {
     "fire": "engine",
     "fire_each": "engine",
     "transition": "engine",
+    "trigger_code": "engine",
     "add_clue": "intake",
     "apply": "intake",
     "history": "views",

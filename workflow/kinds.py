@@ -122,8 +122,9 @@ TABLES: dict[str, tuple[Transition, ...]] = {
 }
 
 
-def all_triggers() -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t.trigger for k in KINDS for t in TABLES[k]))
+def all_triggers(kind: str | None = None) -> tuple[str, ...]:
+    """The triggers of ``kind``, or (``None``) of either kind."""
+    return tuple(dict.fromkeys(t.trigger for k in ((kind,) if kind else KINDS) for t in TABLES[k]))
 
 
 def needs(trigger: str, kind: str | None = None) -> tuple[str, ...]:

@@ -21,9 +21,11 @@ from campusgate.workflow.messages import label
 from campusgate.workflow.publication import Document, write_document
 from campusgate.workflow.scope import Tree, load_actor, readable_jurisdiction
 
-#: (heading, width) of the ledger's columns, in the order bureaus keep them.
+#: (heading, width) of the ledger's columns, in the order bureaus keep them. The item's
+#: number (编号) stands beside the row number (序号): ``advance`` and ``item show`` ask for it.
 COLUMNS: tuple[tuple[str, int], ...] = (
     ("序号", 6),
+    ("编号", 8),
     ("问题线索", 40),
     ("来源", 10),
     ("方面", 16),
@@ -59,6 +61,7 @@ def ledger_rows(
     closing = aliased(ItemEvent)
     query = (
         select(
+            Item.id,
             Item.summary,
             Item.source,
             Item.aspect,
@@ -84,13 +87,14 @@ def ledger_rows(
         closed = r.as_of or (local(r.at).date() if r.at else None)
         yield [
             n,
+            r.id,
             r.summary or "",
             label(r.source),
             label(r.aspect),
-            r[3] or "",
+            r[4] or "",
             r.standard or "",
             r.deadline.isoformat() if r.deadline else "",
-            r[6] or "",
+            r[7] or "",
             label(r.state, kind=RECTIFICATION),
             r.result or "",
             closed.isoformat() if closed else "",

@@ -73,8 +73,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "concurrent_write": ("数据刚被他人修改，请重试", "changed concurrently; try again"),
     "unknown_trigger_of_kind": (
-        "{kind} 事项没有操作 “{trigger}”，可用操作：{choices}",
+        "{kind}事项没有操作 “{trigger}”，可用操作：{choices}",
         "{kind} items have no trigger '{trigger}'; triggers: {choices}",
+    ),
+    "amend_by_edit": (
+        "修改申请不用 advance，请用：campusgate item edit {id} --字段 新值（如 --place 各中小学校）",
+        "an application is amended by item edit, not advance: "
+        "campusgate item edit {id} --field value (e.g. --place 'all schools')",
     ),
     "reason_required": (
         "操作 “{trigger}” 需要填写理由（--reason）",
@@ -989,17 +994,24 @@ def heading(key: str, lang: str = "zh") -> str:
 @dataclass(frozen=True)
 class Choices:
     """A message parameter listing the codes a value may take; in Chinese each with its
-    label, which is accepted in its place (``hotline（举报热线）``)."""
+    label, which is accepted in its place (``hotline（举报热线）``). Given ``kinds``, each
+    code is shown with every label those kinds word it by, in English too where a label is
+    not the code itself (``publish（发布/销号）``, ``publish (close)``)."""
 
     codes: tuple[str, ...]
+    kinds: tuple[str, ...] = ()
 
     def message(self, lang: str = "zh") -> str:
-        if lang == "en":
+        if lang == "en" and not self.kinds:
             return ", ".join(self.codes)
-        return "、".join(
-            f"{code}（{label(code, lang)}）" if label(code, lang) != code else code
-            for code in self.codes
-        )
+        return ("、" if lang == "zh" else ", ").join(self._shown(code, lang) for code in self.codes)
+
+    def _shown(self, code: str, lang: str) -> str:
+        words = dict.fromkeys(label(code, lang, kind) for kind in self.kinds or (None,))
+        words.pop(code, None)
+        if not words:
+            return code
+        return f"{code}（{'/'.join(words)}）" if lang == "zh" else f"{code} ({'/'.join(words)})"
 
 
 @dataclass(frozen=True)
@@ -1059,13 +1071,19 @@ class OsReason:
         return pair[_index(lang)] if pair else self.text
 
 
-def code_of(value: str, codes: tuple[str, ...]) -> str | None:
-    """The code among ``codes`` whose Chinese or English label reads ``value``."""
-    for code in codes:
-        pair = LABELS.get(code)
-        if pair and value in pair:
-            return code
-    return None
+def code_of(value: str, codes: tuple[str, ...], kind: str | None = None) -> str | None:
+    """The code among ``codes`` whose Chinese or English label reads ``value``, with ``kind``
+    that kind's own label too (销号 names a rectification item's ``publish``); ``None``
+    unless exactly one code does."""
+    found = [
+        code
+        for code in codes
+        if any(
+            pair and value in pair
+            for pair in (LABELS.get(code), kind and LABELS.get(f"{kind}.{code}"))
+        )
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -1241,11 +1259,35 @@ MESSAGES |= {
     "request.string_type": ("{where} 应为文本", "{where}: should be text"),
     "request.bool_type": ("{where} 应为 true 或 false", "{where}: should be true or false"),
     "request.list_type": ("{where} 应为列表", "{where}: should be a list"),
+    "request.int_from_float": ("{where} 应为整数", "{where}: should be an integer"),
     "request.dict_type": ("{where} 应为对象", "{where}: should be an object"),
     "request.model_type": ("{where} 应为对象", "{where}: should be an object"),
-    "request.too_short": ("{where} 太短", "{where}: too short"),
-    "request.too_long": ("{where} 太长", "{where}: too long"),
-    "request.string_too_long": ("{where} 太长", "{where}: too long"),
+    "request.model_attributes_type": ("{where} 应为对象", "{where}: should be an object"),
+    # the body itself not an object: form data (curl's default), a list, a string
+    "request.body_object": (
+        "请求体须为 JSON 对象（Content-Type: application/json）",
+        "the body must be a JSON object (Content-Type: application/json)",
+    ),
+    # a list or text of at least one: empty
+    "request.empty": ("{where} 不能为空", "{where}: must not be empty"),
+    "request.too_short": (
+        "{where} 太短（至少 {min_length} 项）",
+        "{where}: too short (at least {min_length} items)",
+    ),
+    "request.too_long": (
+        "{where} 太长（最多 {max_length} 项）",
+        "{where}: too long (at most {max_length} items)",
+    ),
+    "request.string_too_short": (
+        "{where} 太短（至少 {min_length} 个字符）",
+        "{where}: too short (at least {min_length} characters)",
+    ),
+    "request.string_too_long": (
+        "{where} 太长（最多 {max_length} 个字符）",
+        "{where}: too long (at most {max_length} characters)",
+    ),
+    "request.greater_than_equal": ("{where} 应不小于 {ge}", "{where}: should be at least {ge}"),
+    "request.less_than_equal": ("{where} 应不大于 {le}", "{where}: should be at most {le}"),
     "request.json_invalid": ("请求体不是有效的 JSON", "the body is not valid JSON"),
     "request.method_not_allowed": (
         "{path} 不接受 {method} 请求",

@@ -135,14 +135,28 @@ def _validation_detail(error: Any, lang: str) -> str:
     pydantic's own words."""
     from campusgate.workflow.messages import MESSAGES, render
 
-    where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
-    code = f"request.{error.get('type', '')}"
+    loc = [str(p) for p in error.get("loc", ()) if p != "body" and p not in _UNION_TAGS]
+    where = ".".join(loc) or "body"
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind in _NOT_OBJECT and where == "body":
+        kind = "body_object"
+    elif kind in ("too_short", "string_too_short") and ctx.get("min_length") == 1:
+        kind = "empty"
+    code = f"request.{kind}"
     if code not in MESSAGES:
         return f"{where}: {error.get('msg', 'invalid')}"
-    expected = str((error.get("ctx") or {}).get("expected", ""))
+    expected = str(ctx.get("expected", ""))
     if lang == "zh":
         expected = expected.replace(" or ", " 或 ")
-    return render(code, lang, where=where, expected=expected)
+    limits = {k: ctx.get(k, "") for k in ("min_length", "max_length", "ge", "le")}
+    return render(code, lang, where=where, expected=expected, **limits)
+
+
+#: The error types of a value that is no object (of the body itself: form data, a list).
+_NOT_OBJECT = frozenset({"model_attributes_type", "model_type", "dict_type"})
+#: How pydantic names the member of a union a value failed (``item_ids.0.int``): not a place.
+_UNION_TAGS = frozenset({"int", "str", "float", "bool"})
 
 
 def _lang(request: Request) -> str:

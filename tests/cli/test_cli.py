@@ -326,6 +326,35 @@ def test_an_unknown_jurisdiction_suggests_the_closest_names(db: Database) -> Non
     refused_json(db, "li.na", "item list --jurisdiction 火星市", exit=3, code="no_jurisdiction")
 
 
+def test_a_two_character_name_with_one_wrong_is_suggested(db: Database) -> None:
+    """浚具 for 浚县: one character of two right is close for a short name."""
+    clue = ["clue", "add", "--source", "hotline", "--aspect", "duty", "--summary", "值班"]
+    refused(
+        db,
+        "wang.fang",
+        [*clue, "--jurisdiction", "浚具"],
+        exit=3,
+        stderr="错误：行政区 “浚具” 不存在；是否指：浚县？\n",
+    )
+    refused(
+        db,
+        "wang.fang",
+        ["--lang", "en", *clue, "--jurisdiction", "浚具"],
+        exit=3,
+        stderr="error: jurisdiction '浚具' does not exist; did you mean: 浚县?\n",
+        lang="en",
+    )
+    for county in ("淇县", "滑县"):
+        ok(db, "admin", f"org add-jurisdiction {county} --level county --parent {CITY}")
+    refused(
+        db,
+        "wang.fang",
+        [*clue, "--jurisdiction", "淇具"],
+        exit=3,
+        stderr="错误：行政区 “淇具” 不存在；是否指：淇县？\n",
+    )
+
+
 def test_env_vars_give_database_and_user(db: Database) -> None:
     item_id = apply(db)
     env = {"CAMPUSGATE_DB": db.url, "CAMPUSGATE_USER": "li.na"}
@@ -516,6 +545,125 @@ def test_exit_2_unknown_trigger(db: Database) -> None:
     # a trigger of the other kind is unknown for this item
     extend = f"advance extend {item_id} --deadline 2027-03-01 --reason 延期"
     refused(db, "zhao.lei", extend, exit=2, contains=("“延期”",), stdout=NONE_DONE)
+
+
+def test_a_trigger_may_be_given_by_its_label(db: Database) -> None:
+    """The labels output shows are accepted as input, a kind's own ones (销号, 上台账, close)
+    only for that kind; what was refused changed nothing."""
+    item_id = clue(db)
+    ok(db, "wang.fang", f"advance 审核 {item_id}")
+    file = f"advance 上台账 {item_id} --standard 不再值班 --deadline 2027-03-31 --owner chen.jing"
+    result = ok(db, "wang.fang", file)
+    assert result.stdout == f"事项 {item_id}：上台账 → 已上台账\n成功 1 / 共 1\n"
+    refused(
+        db,
+        "wang.fang",
+        f"advance 销号 {item_id}",
+        exit=2,
+        stderr="错误：操作 “销号” 需要 --result\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"--lang en advance close {item_id}",
+        exit=2,
+        stderr="error: trigger 'close' needs --result\n",
+        stdout=NONE_DONE_EN,
+        lang="en",
+    )
+    result = ok(db, "wang.fang", f"--lang en advance close {item_id} --result done")
+    assert result.stdout == f"item {item_id}: close → closed\n1 of 1 done\n"
+    assert state_of(db, item_id) == "published"
+    # a rectification item's own word is no whitelist trigger
+    set_quota(db, 5)
+    application = reviewed(db)
+    refused(
+        db,
+        "zhao.lei",
+        f"advance 销号 {application}",
+        exit=2,
+        stderr=(
+            "错误：白名单事项没有操作 “销号”，可用操作：review（审核）、return（退回）、"
+            "ratify（上级批准）、file（备案）、publish（发布）、suspend（暂停）、"
+            "reinstate（恢复）、revoke（撤销）\n"
+        ),
+        stdout=NONE_DONE,
+    )
+    ok(db, "zhao.lei", f"advance 备案 {application}")
+    assert state_of(db, application) == "filed"
+
+
+def test_an_unknown_trigger_is_refused_listing_the_triggers_with_their_labels(db: Database) -> None:
+    item_id = apply(db)
+    refused(
+        db,
+        "wang.fang",
+        f"advance 批准 {item_id}",
+        exit=2,
+        stderr=(
+            "错误：没有操作 “批准”，可用操作：review（审核）、return（退回）、ratify（上级批准）、"
+            "file（备案/上台账）、publish（发布/销号）、suspend（暂停）、reinstate（恢复）、"
+            "revoke（撤销）、extend（延期）\n"
+        ),
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"--lang en advance approve {item_id}",
+        exit=2,
+        stderr=(
+            "error: there is no trigger 'approve'; triggers: review, return, ratify, "
+            "file (put on the ledger), publish (close), suspend, reinstate, revoke, extend\n"
+        ),
+        stdout=NONE_DONE_EN,
+        lang="en",
+    )
+    rectification = clue(db)
+    refused(
+        db,
+        "wang.fang",
+        f"advance 退回 {rectification} --reason 重新核实",
+        exit=2,
+        contains=("错误：整改事项没有操作 “退回”，可用操作：review（审核）、file（上台账）",),
+        stdout=NONE_DONE,
+    )
+
+
+def test_advance_amend_points_to_item_edit(db: Database) -> None:
+    item_id = apply(db)
+    for trigger in ("amend", "修改"):
+        refused(
+            db,
+            "li.na",
+            f"advance {trigger} {item_id}",
+            exit=2,
+            stderr=(
+                "错误：修改申请不用 advance，请用：campusgate item edit "
+                f"{item_id} --字段 新值（如 --place 各中小学校）\n"
+            ),
+            stdout=NONE_DONE,
+        )
+    refused(
+        db,
+        "li.na",
+        f"--lang en advance amend {item_id}",
+        exit=2,
+        stderr=(
+            "error: an application is amended by item edit, not advance: "
+            f"campusgate item edit {item_id} --field value (e.g. --place 'all schools')\n"
+        ),
+        stdout=NONE_DONE_EN,
+        lang="en",
+    )
+    # several ids: each is refused alike, naming no one id
+    result = run(db, "li.na", f"advance amend {item_id} {item_id} --json")
+    assert result.exit_code == 2
+    errors = [r["error"] for r in document(result)["results"]]
+    assert [e["code"] for e in errors] == ["amend_by_edit"] * 2
+    assert "campusgate item edit ID --字段 新值" in errors[0]["message"]
+    ok(db, "li.na", f"item edit {item_id} --place 各中小学校礼堂")
 
 
 def test_unknown_trigger_message_is_all_chinese(db: Database) -> None:

@@ -126,7 +126,7 @@ def test_ledger_export_words_the_ledgers_states(db: Database, tmp_path: Path) ->
     argv = ["ledger", "export", "--jurisdiction", CITY, "--format", "csv", "--output", str(path)]
     ok(db, "wang.fang", argv)
     rows = path.read_text(encoding="utf-8-sig").splitlines()
-    assert [row.split(",")[8] for row in rows[1:]] == ["已上台账", "已销号"]
+    assert [row.split(",")[9] for row in rows[1:]] == ["已上台账", "已销号"]
     assert "已备案" not in path.read_text(encoding="utf-8-sig")
     assert (state_of(db, open_one), state_of(db, closed)) == ("filed", "published")
 

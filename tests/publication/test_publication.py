@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from campusgate.models import Database, Item
-from campusgate.workflow import items
+from campusgate.workflow import items, ledger
 from campusgate.workflow.clock import local
 from campusgate.workflow.items import Params
 from tests.cli.test_cli import ok, ok_json, refused, refused_json
@@ -383,7 +383,7 @@ def test_export_refusals(db: Database, tmp_path: Path) -> None:
 
 def test_the_ledger_never_carries_the_reporter(db: Database, tmp_path: Path) -> None:
     open_one = on_ledger(db, deadline="2026-12-31")
-    clue(db, summary="@cmd|' /C calc'!A0", reporter="秘密联系人 13900000000")
+    reported = clue(db, summary="@cmd|' /C calc'!A0", reporter="秘密联系人 13900000000")
     closed = on_ledger(db, deadline="2026-12-20")
     items.fire(db, "wang.fang", closed, "publish", Params(result="已整改"))
     closing = items.show_item(db, "admin", closed)["history"][-1]
@@ -409,6 +409,7 @@ def test_the_ledger_never_carries_the_reporter(db: Database, tmp_path: Path) -> 
         assert "13900000000" not in text and "13800000000" not in text and "秘密" not in text
         assert rows[0] == [
             "序号",
+            "编号",
             "问题线索",
             "来源",
             "方面",
@@ -421,10 +422,15 @@ def test_the_ledger_never_carries_the_reporter(db: Database, tmp_path: Path) -> 
             "销号日期",
             "是否逾期",
         ]
-        assert rows[1][6] == "2026-12-31" and rows[1][7] == "陈静" and rows[1][8] == "已上台账"
-        assert rows[2][1].startswith("'@")
-        assert rows[3][8:11] == ["已销号", "已整改", closed_on]
-    assert open_one
+        # the item's number beside the row's: what advance and item show ask for
+        numbers = [[str(n), str(i)] for n, i in enumerate((open_one, reported, closed), 1)]
+        assert [r[:2] for r in rows[1:]] == numbers
+        assert rows[1][7] == "2026-12-31" and rows[1][8] == "陈静" and rows[1][9] == "已上台账"
+        assert rows[2][2].startswith("'@")
+        assert rows[3][9:12] == ["已销号", "已整改", closed_on]
+    shown = ledger.show(db, "wang.fang", jurisdiction=CITY, year=2026)
+    assert shown.headings[:2] == ["序号", "编号"]
+    assert [list(r[:2]) for r in shown.cells] == [[1, open_one], [2, reported], [3, closed]]
 
 
 def test_stats_count_states_aspects_sources_and_quota_use(db: Database) -> None:

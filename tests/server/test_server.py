@@ -233,6 +233,63 @@ def test_typed_routes_log_the_token_user(
             "path.fmt: should be 'html' or 'json'",
         ),
         ("GET", "/public/check", None, "缺少 query.school", "query.school: field required"),
+        # curl's default: form data
+        (
+            "POST",
+            "/api/v1/advance",
+            ("application/x-www-form-urlencoded", b"trigger=review&item_ids=1"),
+            "请求体须为 JSON 对象（Content-Type: application/json）",
+            "the body must be a JSON object (Content-Type: application/json)",
+        ),
+        (
+            "POST",
+            "/api/v1/advance",
+            ("application/json", b'["review", 1]'),
+            "请求体须为 JSON 对象（Content-Type: application/json）",
+            "the body must be a JSON object (Content-Type: application/json)",
+        ),
+        (
+            "POST",
+            "/api/v1/advance",
+            ("application/json", b'{"trigger": "review",'),
+            "请求体不是有效的 JSON",
+            "the body is not valid JSON",
+        ),
+        (
+            "POST",
+            "/api/v1/advance",
+            {"trigger": "review", "item_ids": []},
+            "item_ids 不能为空",
+            "item_ids: must not be empty",
+        ),
+        (
+            "POST",
+            "/api/v1/advance",
+            {"trigger": "review", "item_ids": list(range(1, 1002))},
+            "item_ids 太长（最多 1000 项）",
+            "item_ids: too long (at most 1000 items)",
+        ),
+        (
+            "POST",
+            "/api/v1/advance",
+            {"trigger": "review", "item_ids": [1.5]},
+            "item_ids.0 应为整数",
+            "item_ids.0: should be an integer",
+        ),
+        (
+            "POST",
+            protocol.RUN_PATH,
+            {"command": []},
+            "command 不能为空",
+            "command: must not be empty",
+        ),
+        (
+            "POST",
+            protocol.RUN_PATH,
+            {"command": ["item", "show"], "params": [1]},
+            "params 应为对象",
+            "params: should be an object",
+        ),
         (
             "GET",
             "/api/v1/advance",
@@ -248,19 +305,62 @@ def test_refused_requests_say_why_in_the_readers_language(
     issued: dict[str, str],
     method: str,
     url: str,
-    body: dict[str, Any] | None,
+    body: dict[str, Any] | tuple[str, bytes] | None,
     zh: str,
     en: str,
 ) -> None:
+    """``body``: sent as JSON, or as (content type, bytes)."""
     headers = {"Authorization": f"Bearer {issued['wang.fang']}"}
+    sent: dict[str, Any] = {"json": body}
+    if isinstance(body, tuple):
+        headers["Content-Type"] = body[0]
+        sent = {"content": body[1]}
     before = snapshot(db)
-    chinese = client.request(method, url, json=body, headers=headers)
-    english = client.request(method, url, json=body, headers=headers | {"Accept-Language": "en"})
+    chinese = client.request(method, url, headers=headers, **sent)
+    english = client.request(method, url, headers=headers | {"Accept-Language": "en"}, **sent)
     assert chinese.status_code == english.status_code and chinese.status_code in (400, 405)
     assert chinese.json()["error"]["message"] == f"请求无效：{zh}"
     assert english.json()["error"]["message"] == f"invalid request: {en}"
     assert chinese.json()["error"]["exit"] == 2
     assert snapshot(db) == before
+
+
+@pytest.mark.parametrize(
+    ("error", "zh", "en"),
+    [
+        (
+            {"type": "string_too_short", "loc": ("body", "name"), "ctx": {"min_length": 1}},
+            "name 不能为空",
+            "name: must not be empty",
+        ),
+        (
+            {"type": "string_too_short", "loc": ("body", "name"), "ctx": {"min_length": 3}},
+            "name 太短（至少 3 个字符）",
+            "name: too short (at least 3 characters)",
+        ),
+        (
+            {"type": "greater_than_equal", "loc": ("query", "year"), "ctx": {"ge": 2000}},
+            "query.year 应不小于 2000",
+            "query.year: should be at least 2000",
+        ),
+        (
+            {"type": "int_from_float", "loc": ("body", "item_ids", 0, "int")},
+            "item_ids.0 应为整数",
+            "item_ids.0: should be an integer",
+        ),
+        (
+            {"type": "dict_type", "loc": ("body",)},
+            "请求体须为 JSON 对象（Content-Type: application/json）",
+            "the body must be a JSON object (Content-Type: application/json)",
+        ),
+    ],
+)
+def test_pydantic_errors_no_route_meets_yet_are_worded_too(
+    error: dict[str, Any], zh: str, en: str
+) -> None:
+    from campusgate.server.api import _validation_detail
+
+    assert (_validation_detail(error, "zh"), _validation_detail(error, "en")) == (zh, en)
 
 
 def test_logs_name_the_user_and_status_but_no_secret(
@@ -353,7 +453,7 @@ def test_typed_routes_give_the_spec_shapes(
     assert unknown.json()["results"][0]["error"]["code"] == "unknown_trigger"
     done = client.post(
         "/api/v1/advance",
-        json={"trigger": "review", "item_ids": [item_id]},
+        json={"trigger": "审核", "item_ids": [item_id]},  # a trigger's label names it too
         headers={"Authorization": f"Bearer {issued['wang.fang']}"},
     )
     assert done.status_code == 200, done.text

@@ -10,9 +10,11 @@ import pytest
 from campusgate.domain import FILED, LIVE, PUBLISHED, REVIEWED, SUBMITTED
 from campusgate.models import Database
 from campusgate.workflow import items
+from campusgate.workflow.engine import trigger_code
 from campusgate.workflow.items import Params
-from campusgate.workflow.kinds import TABLES, allow
+from campusgate.workflow.kinds import TABLES, all_triggers, allow
 from campusgate.workflow.machines import MACHINES, DefinitionError, KindMachine
+from campusgate.workflow.messages import label
 from tests.org import clue, filed, on_ledger, refused, reviewed, set_quota, state
 
 # --------------------------------------------------------------------------- definitions
@@ -26,6 +28,17 @@ def test_the_real_tables_build_one_machine_per_kind():
         revoke = machine.machine.events["revoke"].transitions
         rows_from_submitted = [r for r in table if r.trigger == "revoke" and SUBMITTED in r.source]
         assert len(revoke[SUBMITTED]) == len(rows_from_submitted)
+
+
+def test_every_label_of_a_trigger_names_that_trigger_alone():
+    """What output shows for a trigger, in either language and in either kind's words, is
+    accepted for it: each label names one trigger, where the item's kind is known or not."""
+    for kind in TABLES:
+        for code in all_triggers(kind):
+            for lang in ("zh", "en"):
+                word = label(code, lang, kind)
+                assert trigger_code(word, kind) == code
+                assert trigger_code(word) == code
 
 
 @pytest.mark.parametrize(

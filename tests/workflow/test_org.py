@@ -15,6 +15,7 @@ import pytest
 
 from campusgate.models import Database
 from campusgate.workflow import items, org
+from campusgate.workflow.errors import not_found
 from campusgate.workflow.items import Params
 from tests.org import CITY, COUNTY, COUNTY2, PROVINCE, filed, refused, set_quota
 
@@ -241,6 +242,23 @@ def test_unknown_places_are_not_found(db):
 
 
 # --------------------------------------------------------------------------- users
+
+
+@pytest.mark.parametrize(
+    ("name", "near"),
+    [
+        ("淇具", ("淇县",)),
+        ("浚具", ("浚县",)),
+        ("滑县县", ("滑县",)),
+        ("淇滨区第一中学", ()),  # a longer name: a ratio under 0.6 is not close
+        ("鹤壁市第一中学", ("鹤壁市第二中学",)),
+    ],
+)
+def test_short_names_are_close_with_one_character_of_two_right(name, near):
+    known = ("淇县", "浚县", "滑县", "鹤壁市第二中学", "淇滨区实验小学")
+    refusal = not_found("no_school", name, known)
+    shown = refusal.params["near"].names if near else ()
+    assert (refusal.code, shown) == ("no_school_near" if near else "no_school", near)
 
 
 def test_add_user_and_update_it(db):
