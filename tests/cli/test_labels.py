@@ -6,6 +6,7 @@ with its option. Through the command line, in Chinese and English."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -246,7 +247,8 @@ def test_audit_show_org_reads_as_sentences(db: Database) -> None:
     # --json keeps the events as they are
     events = ok_json(db, "admin", "audit show --org")
     token = next(e for e in events if e["entity"] == "token" and e["action"] == "issued")
-    assert token["after"]["expires"] == issued["expires"]
+    recorded = datetime.fromisoformat(token["after"]["expires"])  # as stored: +00:00
+    assert recorded == datetime.fromisoformat(issued["expires"])  # as JSON shows times: Z
 
 
 def test_token_issue_shows_its_expiry_in_beijing_time(db: Database) -> None:
