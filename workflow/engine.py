@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from campusgate.domain import BASIS_KINDS, OUTCOMES, PUBLISHED, RATINGS, SUSPENDED, WHITELIST
+from campusgate.domain import BASIS_KINDS, EVALUABLE, OUTCOMES, RATINGS, WHITELIST
 from campusgate.models import Database, Evaluation, Item
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc
@@ -196,6 +196,9 @@ def fire_each(
             raise InvalidInput(refusal, id=ids[0] if len(ids) == 1 else "ID")
         clean = _checked_params(trigger, params)
     except Exception as exc:  # the same refusal for every id
+        if not isinstance(who, str):  # but a credential that does not hold refuses all first
+            with db.read() as session:
+                acting_login(session, who)
         yield from ((item_id, exc) for item_id in ids)
         return
     keys: dict[int | str, int | Exception] = {}
@@ -379,7 +382,7 @@ def evaluate(
                 id=item.id,
                 jurisdiction=tree.name(item.jurisdiction_id),
             )
-        if item.state not in (PUBLISHED, SUSPENDED):
+        if item.state not in EVALUABLE:
             raise RuleRefused("evaluate_state", id=item.id, state=item.state, kind=item.kind)
         existing = session.get(Evaluation, item.id)
         if existing is not None and existing.applied_at is not None:

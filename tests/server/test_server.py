@@ -165,6 +165,9 @@ def test_no_live_token_is_401(client: TestClient, authorization: str | None) -> 
         ("GET", "/api/v1/items/abc", None),
         ("GET", "/api/v1/items/1", None),
         ("POST", "/api/v1/advance", {"trigger": "review", "item_ids": ["abc", 1]}),
+        ("POST", "/api/v1/advance", {"trigger": "bogus", "item_ids": [1]}),
+        ("POST", "/api/v1/advance", {"trigger": "amend", "item_ids": [1]}),
+        ("POST", "/api/v1/advance", {"trigger": "file", "item_ids": [1]}),  # lacks its params
     ],
 )
 @pytest.mark.parametrize("authorization", [None, "Bearer cg_1_wrong"])
