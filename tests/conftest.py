@@ -70,19 +70,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-TABLES = (
-    "audit_checkpoints",
-    "org_events",
-    "item_events",
-    "evaluations",
-    "items",
-    "quotas",
-    "user_roles",
-    "users",
-    "schools",
-    "departments",
-    "jurisdictions",
-)
+#: Every table of the schema, emptied between tests on the shared PostgreSQL database.
+TABLES = tuple(table.name for table in Base.metadata.sorted_tables)
 
 
 def _fresh(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Database:

@@ -197,6 +197,10 @@ def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             "schools",
             "org_events",
             "audit_checkpoints",
+            "outbox",
+            "job_runs",
+            "entries",
+            "tokens",
         ):
             rows = conn.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))
             out[table] = [tuple(r) for r in rows]

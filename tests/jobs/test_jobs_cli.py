@@ -55,6 +55,7 @@ def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
 
 
 def test_jobs_run_refusals(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    on_ledger(db, owner="li.na", deadline=TODAY)  # a reminder is due: a run would write it
     refused(db, "admin", "jobs run nope", exit=2, contains=("nope", "reminders"))
     refused(db, "admin", "jobs run reminders --date 2026-13-01", exit=2)
     # a date after the real today is a drill: refused unless the configuration allows drills
