@@ -19,6 +19,8 @@ STATES = (SUBMITTED, REVIEWED, FILED, PUBLISHED, SUSPENDED, REVOKED)
 FINAL_STATES = (REVOKED,)
 #: every state but the final one
 LIVE = (SUBMITTED, REVIEWED, FILED, PUBLISHED, SUSPENDED)
+#: The states in which a whitelist item is evaluated at the year's end.
+EVALUABLE = (PUBLISHED, SUSPENDED)
 
 WHITELIST = "whitelist"
 RECTIFICATION = "rectification"

@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
+from campusgate.domain import EVALUABLE
 from campusgate.models import Database, Evaluation, Item
 from campusgate.workflow import items
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.items import Params, changing_item, transition
-from campusgate.workflow.kinds import PUBLISHED, RECTIFICATION, SUSPENDED, WHITELIST
+from campusgate.workflow.kinds import RECTIFICATION, WHITELIST
+from campusgate.workflow.machines import MACHINES
 from campusgate.workflow.messages import label, render
 from campusgate.workflow.scope import Actor, Tree
 
@@ -50,7 +52,7 @@ def lacking_evaluation(query: Select[Any], year: int) -> Select[Any]:
     return query.outerjoin(Evaluation, Evaluation.item_id == Item.id).where(
         Item.kind == WHITELIST,
         Item.year == year,
-        Item.state.in_((PUBLISHED, SUSPENDED)),
+        Item.state.in_(EVALUABLE),
         Evaluation.item_id.is_(None),
     )
 
@@ -71,7 +73,8 @@ def apply_outcome(db: Database, actor: Actor, item_id: int, as_of: date) -> str:
     with changing_item(db, item_id) as (session, item):
         evaluation = session.get_one(Evaluation, item_id)
         trigger = OUTCOME_TRIGGERS[evaluation.outcome]
-        if trigger is not None and item.state == PUBLISHED:
+        # an outcome the item's state already holds (a suspended item to suspend) is done
+        if trigger is not None and MACHINES[item.kind].leads_from(trigger, item.state):
             reason = render(
                 "evaluation_reason",
                 outcome=label(evaluation.outcome),

@@ -177,6 +177,10 @@ class KindMachine:
     def rows(self, trigger: str) -> tuple[Transition, ...]:
         return tuple(step.row for step in self.steps if step.row.trigger == trigger)
 
+    def leads_from(self, trigger: str, state: str) -> bool:
+        """Whether a row of ``trigger`` starts from ``state``."""
+        return any(state in row.source for row in self.rows(trigger))
+
     def fire(self, f: Firing) -> None:
         """Run ``f.trigger``: the first row from the state that admits the actor runs, or
         the refusal is raised (SPEC §7: permission before state)."""

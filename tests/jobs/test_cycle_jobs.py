@@ -196,3 +196,22 @@ def test_evaluation_sweep_applies_outcomes(db: Database) -> None:
     before = snapshot(db)
     assert evaluation.run(db, day)["to_apply"] == 0
     assert snapshot(db) == before
+
+
+def test_the_sweep_revokes_a_suspended_item_and_leaves_a_suspended_one_suspended(
+    db: Database,
+) -> None:
+    """An outcome is applied when the item's machine leads there from the item's state: a
+    suspended item to revoke is revoked; a suspended item to suspend stays as it is."""
+    set_quota(db, 2)
+    to_revoke = reviewed(db, title="待撤销的事项")
+    to_suspend = reviewed(db, title="待暂停的事项")
+    year_end_review.run(db, REVIEW_DAY)
+    publish.run(db, date(2027, 1, 2))
+    for item_id in (to_revoke, to_suspend):
+        items.fire(db, "zhao.lei", item_id, "suspend", Params(reason="家长投诉"))
+    items.evaluate(db, "zhao.lei", to_revoke, rating="poor", outcome="revoke", note="不再保留")
+    items.evaluate(db, "zhao.lei", to_suspend, rating="poor", outcome="suspend")
+    summary = evaluation.run(db, date(2027, 12, 25))
+    assert summary["applied"] == {"revoke": 1, "suspend": 1}
+    assert (state(db, to_revoke), state(db, to_suspend)) == ("revoked", "suspended")
