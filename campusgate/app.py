@@ -173,7 +173,14 @@ class App:
 
 def error_line(lang: str, message: str) -> None:
     """A refusal as one line on stderr, in the reader's language."""
-    click.echo(("错误：" if lang == "zh" else "error: ") + message, err=True)
+    click.echo(error_text(lang, message), err=True)
+
+
+def error_text(lang: str, message: str) -> str:
+    """A refusal as the line it is printed as, in the reader's language."""
+    from campusgate.workflow.messages import render
+
+    return render("error_line", lang, message=message)
 
 
 def json_dump(data: Any) -> str:

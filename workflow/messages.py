@@ -359,6 +359,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # internal (exit 1)
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
+    # the line a refusal is printed as
+    "error_line": ("错误：{message}", "error: {message}"),
 }
 
 # --------------------------------------------------------------- configuration, clock, database

@@ -196,9 +196,7 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         from campusgate.workflow.messages import render
 
-        lang = (
-            "en" if b"en" in dict(scope.get("headers") or []).get(b"accept-language", b"") else "zh"
-        )
+        lang = _lang(Request(scope))
         message = render("request_too_large", lang, limit=self.limit)
         await _error(413, "request_too_large", message)(scope, receive, send)
 

@@ -197,7 +197,9 @@ def run(
 
 
 def _error_line(lang: str, message: str) -> str:
-    return ("错误：" if lang == "zh" else "error: ") + message + "\n"
+    from campusgate.app import error_text
+
+    return error_text(lang, message) + "\n"
 
 
 def _place_files(

@@ -366,6 +366,29 @@ def test_pydantic_errors_no_route_meets_yet_are_worded_too(
     assert (_validation_detail(error, "zh"), _validation_detail(error, "en")) == (zh, en)
 
 
+@pytest.mark.parametrize(
+    ("accept", "start"),
+    [
+        (None, "请求过大"),
+        ("zh-CN,zh;q=0.9,en;q=0.8", "请求过大"),
+        ("en-US,en;q=0.9", "the request"),
+    ],
+)
+def test_a_request_too_large_speaks_as_every_other_refusal(
+    db: Database, client: TestClient, issued: dict[str, str], accept: str | None, start: str
+) -> None:
+    """The 413 reads the reader's language by the same rule as every other refusal: the
+    language asked for first."""
+    headers = {"Authorization": f"Bearer {issued['admin']}", "Content-Type": "application/json"}
+    if accept is not None:
+        headers["Accept-Language"] = accept
+    before = snapshot(db)
+    answer = client.post(protocol.RUN_PATH, content=b"x" * (protocol.MAX_BODY + 1), headers=headers)
+    assert answer.status_code == 413
+    assert answer.json()["error"]["message"].startswith(start)
+    assert snapshot(db) == before
+
+
 def test_logs_name_the_user_and_status_but_no_secret(
     db: Database,
     client: TestClient,
