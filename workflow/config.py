@@ -200,13 +200,15 @@ def _section(data: dict[str, Any], name: str, path: Path) -> Any:
     return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
 
 
-def read_file(path: Path) -> dict[str, Any]:
+def read_file(path: Path, code: str = "config_invalid") -> dict[str, Any]:
+    """A TOML file (the configuration, an organisation file); unreadable or malformed, the
+    refusal ``code`` naming it and why."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:  # missing, a folder, not readable: the reason in the reader's words
-        raise InvalidInput("config_invalid", path=str(path), detail=OsReason.of(exc)) from None
+        raise InvalidInput(code, path=str(path), detail=OsReason.of(exc)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput("config_invalid", path=str(path), detail=str(exc)) from None
+        raise InvalidInput(code, path=str(path), detail=str(exc)) from None
 
 
 def load_settings(config: str | None = None, db: str | None = None) -> Settings:

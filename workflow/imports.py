@@ -166,7 +166,7 @@ def _columns(
     missing = [field for field in REQUIRED[id(headers)] if field not in present]
     if missing:
         # every missing column, by each of the names it may carry (the first Chinese one too)
-        named = "、".join(" / ".join(headers[field][:2]) for field in missing)
+        named = Names(tuple(" / ".join(headers[field][:2]) for field in missing))
         if unknown:  # a misspelt header is the likely cause: say both
             raise InvalidInput(
                 "import_missing_column_unknown",

@@ -5,7 +5,6 @@ Changing the organisation is for admins, except on a database with no users yet 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from campusgate.models import Database, Department, Jurisdiction, Quota, School, User, UserRole
 from campusgate.workflow import audit, quotas, validate
+from campusgate.workflow.config import read_file
 from campusgate.workflow.errors import (
     CampusgateError,
     GuardRefused,
@@ -311,12 +311,7 @@ def _entries(path: Path, data: dict[str, Any]) -> Iterator[tuple[str, str, dict[
 def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
     """``org load FILE.toml``: create or update everything in the file, all or nothing."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InvalidInput("org_file_invalid", path=str(path), detail="file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput("org_file_invalid", path=str(path), detail=str(exc)) from None
+    data = read_file(path, "org_file_invalid")
     entries = list(_entries(path, data))
     tally = _Tally()
     with _organising(db, login) as session:

@@ -306,3 +306,21 @@ def test_unknown_columns_are_one_problem_of_the_header_beside_the_rows(
     assert "第 1 行 备注、联系人：无法识别的列，可用列：" in stderr
     assert stderr.count("可用列") == 1
     assert "；第 3 行 活动名称：缺少必填项：事项名称\n" in stderr
+
+
+def test_missing_columns_are_listed_in_the_readers_language(db: Database, tmp_path: Path) -> None:
+    path = sheet(tmp_path / "short.csv", [["申请部门", "年度"], ["市卫健委", "2027"]])
+    argv = ["import", "applications", str(path)]
+    chinese = refused(db, "wang.fang", argv, exit=2).stderr
+    assert "缺少必填列：title / 活动名称、basis_kind / 准入类别、basis_docs / 开展依据" in chinese
+    english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en").stderr
+    listed = "title / 活动名称, basis_kind / 准入类别, basis_docs / 开展依据"
+    assert f"required columns: {listed}" in english
+
+
+def test_an_organisation_file_that_cannot_be_read_says_why(db: Database, tmp_path: Path) -> None:
+    missing = tmp_path / "org.toml"
+    argv = ["org", "load", str(missing)]
+    assert refused(db, "admin", argv, exit=2).stderr.endswith("：文件或文件夹不存在\n")
+    english = refused(db, "admin", ["--lang", "en", *argv], exit=2, lang="en").stderr
+    assert english.endswith(": no such file or directory\n")
