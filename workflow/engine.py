@@ -47,7 +47,7 @@ from campusgate.workflow.scope import (
     load_user,
 )
 from campusgate.workflow.tx import writing
-from campusgate.workflow.views import item_state, item_view
+from campusgate.workflow.views import item_states, item_view
 
 #: Fields of a whitelist application that ``amend`` may change.
 AMENDABLE = (
@@ -259,15 +259,15 @@ def advance(
     the highest)."""
     results: list[dict[str, Any]] = []
     codes: list[int] = []
+    refused: list[int | str] = []
     for item_id, outcome in fire_each(db, who, item_ids, trigger, params):
         if isinstance(outcome, Exception):
             exit_code, code, message = explain(outcome)
-            login = who if isinstance(who, str) else who.login
-            kind, state = item_state(db, login, item_id) if login else (None, None)
             error = {"code": code, "message": message, "exit": exit_code}
             results.append(
-                {"id": _as_id(item_id), "ok": False, "kind": kind, "state": state, "error": error}
+                {"id": item_id, "ok": False, "kind": None, "state": None, "error": error}
             )
+            refused.append(item_id)
             codes.append(exit_code)
         else:
             results.append(
@@ -280,6 +280,13 @@ def advance(
                 }
             )
             codes.append(0)
+    login = who if isinstance(who, str) else who.login
+    # the refused items' kind and state, as the user may read them
+    states = item_states(db, login, refused) if refused and login else {}
+    for result in results:
+        if not result["ok"]:
+            result["kind"], result["state"] = states.get(result["id"], (None, None))
+            result["id"] = _as_id(result["id"])
     return results, (1 if 1 in codes else max(codes, default=0))
 
 

@@ -26,7 +26,7 @@ _HOME = {
     "add_clue": "intake",
     "apply": "intake",
     "history": "views",
-    "item_state": "views",
+    "item_states": "views",
     "item_view": "views",
     "list_items": "views",
     "show_item": "views",

@@ -91,19 +91,33 @@ def show_item(db: Database, who: Who, item_id: int | str) -> dict[str, Any]:
         return view
 
 
-def item_state(db: Database, login: str, item_id: int | str) -> tuple[str | None, str | None]:
-    """The item's kind and state as ``login`` may read them; ``None`` if unknown or not
-    readable."""
-    try:
-        key = item_key(item_id)
-        with db.read() as session:
+def item_states(
+    db: Database, login: str, item_ids: Iterable[int | str]
+) -> dict[int | str, tuple[str | None, str | None]]:
+    """Each item's kind and state as ``login`` may read them, by the id as given; ``(None,
+    None)`` for an id malformed, unknown or not readable. One read for them all."""
+    ids = list(item_ids)
+    found: dict[int | str, tuple[str | None, str | None]] = dict.fromkeys(ids, (None, None))
+    keys: dict[int, list[int | str]] = {}
+    for item_id in ids:
+        try:
+            keys.setdefault(item_key(item_id), []).append(item_id)
+        except CampusgateError:
+            continue
+    if not keys:
+        return found
+    with db.read() as session:
+        try:
             actor = load_actor(session, login)
-            item = load_item(session, key)
-            if not can_read_item(actor, item.jurisdiction_id, item.owner_id, Tree.load(session)):
-                return None, None
-            return item.kind, item.state
-    except CampusgateError:
-        return None, None
+        except CampusgateError:
+            return found
+        tree = Tree.load(session)
+        query = select(Item.id, Item.kind, Item.state, Item.jurisdiction_id, Item.owner_id)
+        for key, kind, state, jid, owner_id in session.execute(query.where(Item.id.in_(keys))):
+            if can_read_item(actor, jid, owner_id, tree):
+                for item_id in keys[key]:
+                    found[item_id] = (kind, state)
+    return found
 
 
 def history(session: Session, item_id: int) -> list[dict[str, Any]]:
