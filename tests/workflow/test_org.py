@@ -400,7 +400,7 @@ def test_load_rejects_a_malformed_file_and_writes_nothing(db, tmp_path):
 
 def test_load_of_a_missing_file_is_invalid_input(db, tmp_path):
     path = tmp_path / "nowhere.toml"
-    with refused(db, 2, en=(str(path), "not found")):
+    with refused(db, 2, en=(str(path), "no such file")):
         org.load(db, "admin", path)
 
 
