@@ -48,8 +48,17 @@ OVERDUE_MARK = "逾期"
 BATCH = 1000
 
 
+#: On the ledger: a rectification item filed and not yet closed (SQL conditions).
+ON_LEDGER = (Item.kind == RECTIFICATION, Item.state == FILED)
+
+
+def overdue(today: date) -> tuple[Any, ...]:
+    """The SQL conditions of an item on the ledger past its deadline (``is_overdue``)."""
+    return (*ON_LEDGER, Item.deadline < today)
+
+
 def is_overdue(state: str, deadline: date | None, today: date) -> bool:
-    """On the ledger (filed) and past its deadline."""
+    """On the ledger (filed) and past its deadline: ``overdue`` for a row already read."""
     return state == FILED and deadline is not None and deadline < today
 
 

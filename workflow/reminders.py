@@ -21,12 +21,11 @@ from campusgate.workflow.clock import TZ
 from campusgate.workflow.config import Reminders
 from campusgate.workflow.evaluation import lacking_evaluation
 from campusgate.workflow.kinds import (
-    FILED,
-    RECTIFICATION,
     REVIEWED,
     SUBMITTED,
     WHITELIST,
 )
+from campusgate.workflow.ledger import ON_LEDGER, overdue
 from campusgate.workflow.messages import render
 from campusgate.workflow.outbox import NO_ITEM, Mail, staff
 from campusgate.workflow.scope import Tree
@@ -54,10 +53,9 @@ def due_items(
     """Ledger items with a reminder due on ``as_of``: one index range per due date and one
     for the overdue, so the cost follows what is due, not the size of the ledger."""
     dates = due_dates(as_of, rules, workdays)
-    on_ledger = (Item.kind == RECTIFICATION, Item.state == FILED)
-    upcoming = select(Item.id).where(*on_ledger, Item.deadline.in_(list(dates)))
-    overdue = select(Item.id).where(*on_ledger, Item.deadline < as_of)
-    return sorted(session.scalars(union_all(upcoming, overdue)))
+    upcoming = select(Item.id).where(*ON_LEDGER, Item.deadline.in_(list(dates)))
+    late = select(Item.id).where(*overdue(as_of))
+    return sorted(session.scalars(union_all(upcoming, late)))
 
 
 def ledger_mails(

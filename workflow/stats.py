@@ -7,10 +7,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from campusgate.domain import ASPECTS, FILED, RECTIFICATION, SOURCES, STATES, WHITELIST
+from campusgate.domain import ASPECTS, RECTIFICATION, SOURCES, STATES, WHITELIST
 from campusgate.models import Database, Item, Quota
 from campusgate.workflow import quotas, validate
 from campusgate.workflow.clock import today as clock_today
+from campusgate.workflow.ledger import overdue as overdue_conditions
 from campusgate.workflow.scope import (
     Tree,
     load_actor,
@@ -57,12 +58,7 @@ def stats(
 
         overdue = session.execute(
             select(Item.id, Item.jurisdiction_id, Item.deadline)
-            .where(
-                Item.kind == RECTIFICATION,
-                Item.state == FILED,
-                Item.deadline < today,
-                Item.jurisdiction_id.in_(ids),
-            )
+            .where(*overdue_conditions(today), Item.jurisdiction_id.in_(ids))
             .order_by(Item.deadline, Item.id)
         ).all()
         quota_rows = {
