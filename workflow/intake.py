@@ -25,7 +25,7 @@ from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.engine import hours
 from campusgate.workflow.errors import GuardRefused, PermissionDenied, Problems
 from campusgate.workflow.guards import check_application_year
-from campusgate.workflow.permissions import holds_role
+from campusgate.workflow.permissions import enters_for_others, holds_role
 from campusgate.workflow.scope import (
     Actor,
     Tree,
@@ -131,7 +131,7 @@ def apply_in(
     dept = found.check(find_department, session, name) if name else None
     if dept is not None:
         if on_behalf:
-            allowed = "admin" in actor.roles or holds_role(actor, "reviewer", dept.jurisdiction_id)
+            allowed = enters_for_others(actor, dept.jurisdiction_id)
         else:
             allowed = (
                 holds_role(actor, "applicant", dept.jurisdiction_id)
@@ -263,8 +263,11 @@ def add_clue_in(
     if linked is not None:  # ordered against a concurrent reinstate of that item
         session.execute(select(Item.id).where(Item.id == linked.id).with_for_update())
     if jid is not None:
-        admitted = on_behalf and "admin" in actor.roles
-        if not (admitted or holds_role(actor, "reviewer", jid)):
+        # a reviewer there opens clues; an import also admits an admin
+        admitted = (
+            enters_for_others(actor, jid) if on_behalf else holds_role(actor, "reviewer", jid)
+        )
+        if not admitted:
             found.found.append(
                 PermissionDenied(
                     "not_permitted_clue", actor=actor.login, jurisdiction=tree.name(jid)
