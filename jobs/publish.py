@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from campusgate.jobs.base import Context, chunk, default_context, log, progress
 from campusgate.models import Database, Item
-from campusgate.workflow import publication
+from campusgate.workflow import audit, publication
 from campusgate.workflow.items import Params, transition
 from campusgate.workflow.kinds import FILED, PUBLISHED, WHITELIST
 from campusgate.workflow.scope import Actor, Tree
@@ -44,10 +44,24 @@ def run(db: Database, as_of: date, dry_run: bool = False, ctx: Context | None = 
                     .limit(ctx.jobs.chunk)
                 )
             )
+            # the batch's items and their events are written together (executemany)
+            cache: dict[Any, Any] = {}
+            writes = audit.Writes()
             for item in batch:
-                transition(session, ACTOR, item, "publish", Params(), tree, today=as_of)
+                transition(
+                    session,
+                    ACTOR,
+                    item,
+                    "publish",
+                    Params(),
+                    tree,
+                    today=as_of,
+                    cache=cache,
+                    writes=writes,
+                )
                 publishing.add(item.jurisdiction_id)
                 after_id = item.id  # read here: a dry run's rollback detaches the items
+            writes.write(session)
         if not batch:
             break
         summary["published"] += len(batch)
