@@ -37,7 +37,7 @@ def serve(
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise InvalidInput("listen_invalid", value=address)
     if bool(certfile) != bool(keyfile):
-        raise click.UsageError("--certfile and --keyfile go together")
+        raise InvalidInput("certfile_keyfile")
     check_listen(host.strip("[]"), int(port), address)
     app.db.dispose()  # reachable and migrated; each worker opens its own
     if app._db_option:

@@ -1304,6 +1304,10 @@ MESSAGES |= {
         "the whitelist of {jurisdiction} for {year} is not published",
     ),
     "route_not_found": ("没有这个地址：{path}", "no such address: {path}"),
+    "certfile_keyfile": (
+        "--certfile 与 --keyfile 须同时给出",
+        "--certfile and --keyfile go together",
+    ),
     "listen_invalid": (
         "监听地址须为 HOST:PORT：{value}",
         "the listen address must be HOST:PORT: {value}",

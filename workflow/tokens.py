@@ -21,7 +21,7 @@ from campusgate.models import Database, Token, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc, utc_text
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
-from campusgate.workflow.scope import Who, acting_login, require_admin
+from campusgate.workflow.scope import Who, acting_login, load_user, require_admin
 from campusgate.workflow.tx import writing
 
 PREFIX = "cg_"
@@ -101,9 +101,7 @@ def issue(
         )
     note = validate.text("note", note)
     with writing(db) as session:
-        user = session.scalar(select(User).where(User.login == login))
-        if user is None:
-            raise NotFound("no_user", login=login)
+        user = load_user(session, login)
         require_admin(session, actor)
         secret = secrets.token_urlsafe(SECRET_BYTES)
         now = now_utc()

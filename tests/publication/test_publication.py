@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
 
-from campusgate.models import Database, Item
+from campusgate.models import Database
 from campusgate.workflow import items, ledger
 from campusgate.workflow.clock import local
 from campusgate.workflow.items import Params
@@ -71,11 +70,6 @@ def csv_file(path: Path, rows: list[list[str]], encoding: str) -> Path:
     with path.open("w", encoding=encoding, newline="") as out:
         csv.writer(out).writerows(rows)
     return path
-
-
-def count_items(db: Database) -> int:
-    with db.read() as session:
-        return session.scalar(select(func.count()).select_from(Item)) or 0
 
 
 def take_to_published(db: Database, ids: list[int]) -> None:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,18 @@ def test_uvicorn_failing_to_start_is_exit_1_with_a_line_of_our_own(
     last = done.stderr.splitlines()[-1]
     assert last == f"错误：服务器未能在 127.0.0.1:{taken} 启动，原因见上方日志"
     assert "Traceback" not in done.stderr
+
+
+def test_a_certificate_without_its_key_is_input_in_the_readers_language(
+    db: Database, tmp_path: Path
+) -> None:
+    cert = tmp_path / "cert.pem"
+    cert.write_text("not used", encoding="utf-8")
+    done = serve(campusgate_command(), db, "serve", "--certfile", str(cert))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "错误：--certfile 与 --keyfile 须同时给出\n"
+    english = serve(campusgate_command(), db, "--lang", "en", "serve", "--certfile", str(cert))
+    assert (english.returncode, english.stderr) == (
+        2,
+        "error: --certfile and --keyfile go together\n",
+    )
