@@ -8,6 +8,10 @@
 - Reads per second of ``GET /api/v1/items/{id}`` with 1 and with 2 uvicorn workers on
   PostgreSQL (several client threads for a few seconds), and how it grows.
 
+The client is httpx, as the CLI's remote mode uses it. A reference line gives the same
+transition through a lean client (the standard library's ``http.client``): what is left is
+the server's own share, as a client on another machine would see it.
+
     python benchmarks/server_cost.py [--n 200] [--seconds 4] [--clients 8]
         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 """
@@ -15,6 +19,8 @@
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import socket
 import subprocess
@@ -93,6 +99,27 @@ def through_server(url: str, token: str, ids: list[int]) -> float:
         return time.perf_counter() - start
 
 
+def through_lean_client(url: str, token: str, ids: list[int]) -> float:
+    """As :func:`through_server`, with ``http.client`` as the client; seconds."""
+    host, _, port = url.removeprefix("http://").rpartition(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    connection.request("GET", f"/api/v1/items/{ids[0]}", headers=headers)
+    connection.getresponse().read()
+    try:
+        start = time.perf_counter()
+        for item_id in ids:
+            body = json.dumps({"trigger": "review", "item_ids": [item_id]})
+            connection.request("POST", "/api/v1/advance", body=body, headers=headers)
+            answer = connection.getresponse()
+            text = answer.read()
+            if answer.status != 200:
+                raise SystemExit(f"advance through the server failed: {text[:300]!r}")
+        return time.perf_counter() - start
+    finally:
+        connection.close()
+
+
 def in_process(db: Database, ids: list[int]) -> float:
     """``items.advance`` of one item at a time, as the route calls it; seconds."""
     with acting_as_of(TODAY):
@@ -145,18 +172,24 @@ def main() -> None:
     args = parser.parse_args()
     with databases(args.pg) as found:
         for backend, db in found:
-            ids = prepare(db, 2 * args.n)
+            n = args.n
+            ids = prepare(db, 3 * n)
             token = tokens.issue(db, ADMIN, REVIEWER).token
-            floor = in_process(db, ids[args.n :]) / args.n
+            floor = in_process(db, ids[n : 2 * n]) / n
             with server(db, 1) as url:
-                figure = through_server(url, token, ids[: args.n]) / args.n
-                bare = bare_requests(url, args.n) / args.n
+                figure = through_server(url, token, ids[:n]) / n
+                lean = through_lean_client(url, token, ids[2 * n :]) / n
+                bare = bare_requests(url, n) / n
             ratio = figure / floor
             verdict = "ok" if ratio <= TARGET else "over"
             print(
                 f"{backend:<10}  advance review through the server {figure * 1000:7.2f} ms  "
                 f"in-process items.advance {floor * 1000:7.2f} ms  {ratio:5.2f}x  "
                 f"target <= {TARGET}x  {verdict}"
+            )
+            print(
+                f"{backend:<10}  same through http.client         {lean * 1000:7.2f} ms  "
+                f"= {lean / floor:4.2f}x (reference: the server's own share)"
             )
             print(
                 f"{backend:<10}  GET /healthz (any request's least) {bare * 1000:7.2f} ms  "

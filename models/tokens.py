@@ -25,7 +25,6 @@ class Token(Base):
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
-    last_used_at: Mapped[datetime | None]
 
 
 __all__ = ["Token"]

@@ -42,6 +42,7 @@ from campusgate.workflow.scope import (
     Who,
     acting_login,
     item_key,
+    load_acting,
     load_actor,
     load_item,
     load_user,
@@ -213,7 +214,7 @@ def fire_each(
         wanted = [key for key in keys.values() if isinstance(key, int)]
         seen = {item.id: item for item in session.scalars(select(Item).where(Item.id.in_(wanted)))}
         try:
-            acting = load_actor(session, login)
+            acting = load_acting(session, who, login)
         except Exception as exc:
             acting = exc
         tree = Tree.load(session)

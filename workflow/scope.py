@@ -122,6 +122,9 @@ class Credential(Protocol):
     call (exit 4). ``login`` is ``None`` until it has been checked."""
 
     login: str | None
+    #: The user it stands for, as read when it was checked (the same query): ``None`` until
+    #: then.
+    actor: Actor | None
 
     def resolve(self, session: Session) -> str:
         """The login this credential stands for, else ``PermissionDenied``."""
@@ -135,6 +138,14 @@ Who = str | Credential
 def acting_login(session: Session, who: Who) -> str:
     """The login of ``who``: itself, or what its credential stands for."""
     return who if isinstance(who, str) else who.resolve(session)
+
+
+def load_acting(session: Session, who: Who, login: str) -> Actor:
+    """The acting user: the one a checked credential read with its check, else ``login``'s
+    (:func:`load_actor`)."""
+    if not isinstance(who, str) and who.actor is not None:
+        return who.actor
+    return load_actor(session, login)
 
 
 def load_actor(session: Session, login: str) -> Actor:

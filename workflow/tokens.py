@@ -15,13 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from campusgate.models import Database, Token, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc, utc_text
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
-from campusgate.workflow.scope import Who, acting_login, load_user, require_admin
+from campusgate.workflow.scope import Actor, Who, acting_login, load_user, require_admin
 from campusgate.workflow.tx import writing
 
 PREFIX = "cg_"
@@ -147,7 +147,6 @@ def describe(row: Token) -> dict[str, Any]:
         "issued_at": utc_text(row.issued_at),
         "expires": utc_text(row.expires_at),
         "revoked": utc_text(row.revoked_at),
-        "last_used": utc_text(row.last_used_at),
     }
 
 
@@ -165,9 +164,11 @@ class Bearer:
 
     token: str | None
     login: str | None = None
+    actor: Actor | None = None
 
     def resolve(self, session: Session) -> str:
-        self.login = _check(session, self.token)
+        self.actor = _check(session, self.token)
+        self.login = self.actor.login
         return self.login
 
 
@@ -177,27 +178,29 @@ def authenticate(db: Database, token: str | None) -> str:
         return Bearer(token).resolve(session)
 
 
-def _check(session: Session, token: str | None) -> str:
-    """The login a token stands for; anything but a live token of an existing user is
-    ``PermissionDenied`` (exit 4), and says no more than that."""
+def _check(session: Session, token: str | None) -> Actor:
+    """The user a token stands for, read with the token in one query; anything but a live
+    token of an existing user is ``PermissionDenied`` (exit 4), and says no more than that."""
     parts = _split(token or "")
     if parts is None:
         raise PermissionDenied("token_invalid" if token else "token_missing")
     ident, secret = parts
-    row = session.execute(_LIVE, {"ident": ident}).one_or_none()
+    row = session.execute(_LIVE, {"ident": ident}).unique().one_or_none()
     stored = row.secret_hash if row is not None else _digest("")
     matches = hmac.compare_digest(_digest(secret), stored)
-    if row is None or not matches or row.revoked_at is not None or row.login is None:
+    if row is None or not matches or row.revoked_at is not None or row.User is None:
         raise PermissionDenied("token_invalid")
     if row.expires_at <= now_utc():
         raise PermissionDenied("token_invalid")
-    return str(row.login)
+    return Actor.of(row.User)
 
 
-#: A token's row and its user's login (none if the user was removed or renamed).
+#: A token's row and its user with the roles (none if the user was removed or renamed).
 _LIVE = (
-    select(Token.secret_hash, Token.expires_at, Token.revoked_at, User.login)
+    select(User, Token.secret_hash, Token.expires_at, Token.revoked_at)
+    .select_from(Token)
     .outerjoin(User, (User.id == Token.user_id) & (User.login == Token.login))
+    .options(joinedload(User.role_rows))
     .where(Token.id == bindparam("ident"))
 )
 

@@ -24,6 +24,7 @@ from campusgate.workflow.scope import (
     acting_login,
     can_read_item,
     item_key,
+    load_acting,
     load_actor,
     load_item,
     readable_jurisdiction,
@@ -45,7 +46,7 @@ def list_items(
         kind = validate.choice("kind", kind, KINDS, required=False)
         state = validate.choice("state", state, STATES, required=False)
         year_value = validate.year(year) if year is not None else None
-        actor = load_actor(session, login)
+        actor = load_acting(session, who, login)
         tree = Tree.load(session)
         query = select(Item).order_by(Item.id)
         readable = readable_jurisdictions(actor, tree)
@@ -72,7 +73,7 @@ def show_item(db: Database, who: Who, item_id: int | str) -> dict[str, Any]:
     with db.read() as session:
         login = acting_login(session, who)
         key = item_key(item_id)  # malformed input decides before an unknown user (SPEC §7)
-        actor = load_actor(session, login)
+        actor = load_acting(session, who, login)
         item = load_item(session, key)
         tree = Tree.load(session)
         if not can_read_item(actor, item.jurisdiction_id, item.owner_id, tree):
