@@ -107,12 +107,19 @@ def changing_item(
 @contextmanager
 def _writing_seen(db: Database, item_id: int | str, seen: int) -> Iterator[tuple[Session, Item]]:
     """The item in a write transaction, refused (6) unless still at the version ``seen``."""
+    with _lost_race_named(item_id), writing(db) as session:
+        item = load_item(session, item_id)
+        if item.version != seen:
+            raise ConcurrentChange("concurrent_change", id=item.id)
+        yield session, item
+
+
+@contextmanager
+def _lost_race_named(item_id: int | str) -> Iterator[None]:
+    """A write that lost a race at the database (``concurrent_write``) is refused as a change
+    of this item (``concurrent_change``, 6), which names it."""
     try:
-        with writing(db) as session:
-            item = load_item(session, item_id)
-            if item.version != seen:
-                raise ConcurrentChange("concurrent_change", id=item.id)
-            yield session, item
+        yield
     except ConcurrentChange as exc:
         if exc.code == "concurrent_write":
             raise ConcurrentChange("concurrent_change", id=item_id) from None
@@ -128,7 +135,7 @@ def _writing_snapshot(db: Database, writer: Session, item: Item) -> Iterator[tup
     # Read before: a rolled-back item is expired, and reading it would begin a transaction.
     item_id, seen = item.id, item.version
     try:
-        with writing(db, writer) as session:
+        with _lost_race_named(item_id), writing(db, writer) as session:
             session.add(item)
             try:
                 yield session, item
@@ -139,10 +146,6 @@ def _writing_snapshot(db: Database, writer: Session, item: Item) -> Iterator[tup
                 if current != seen:
                     raise ConcurrentChange("concurrent_change", id=item_id) from None
                 raise
-    except ConcurrentChange as exc:
-        if exc.code == "concurrent_write":
-            raise ConcurrentChange("concurrent_change", id=item_id) from None
-        raise
     finally:
         writer.expunge_all()
 

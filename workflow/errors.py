@@ -57,6 +57,11 @@ class PermissionDenied(CampusgateError):
     exit_code = 4
 
 
+class NotAuthenticated(PermissionDenied):
+    """No live credential (a token missing, unknown, expired or revoked, or its user gone):
+    exit 4, and 401 on the server."""
+
+
 class RuleRefused(CampusgateError):
     """A state or guard refuses: wrong state, quota, gate, broken audit chain."""
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, joinedload
 from campusgate.models import Database, Token, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc, utc_text
-from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied
+from campusgate.workflow.errors import InvalidInput, NotAuthenticated, NotFound
 from campusgate.workflow.scope import Actor, Who, acting_login, load_user, require_admin
 from campusgate.workflow.tx import writing
 
@@ -180,18 +180,18 @@ def authenticate(db: Database, token: str | None) -> str:
 
 def _check(session: Session, token: str | None) -> Actor:
     """The user a token stands for, read with the token in one query; anything but a live
-    token of an existing user is ``PermissionDenied`` (exit 4), and says no more than that."""
+    token of an existing user is ``NotAuthenticated`` (exit 4), and says no more than that."""
     parts = _split(token or "")
     if parts is None:
-        raise PermissionDenied("token_invalid" if token else "token_missing")
+        raise NotAuthenticated("token_invalid" if token else "token_missing")
     ident, secret = parts
     row = session.execute(_LIVE, {"ident": ident}).unique().one_or_none()
     stored = row.secret_hash if row is not None else _digest("")
     matches = hmac.compare_digest(_digest(secret), stored)
     if row is None or not matches or row.revoked_at is not None or row.User is None:
-        raise PermissionDenied("token_invalid")
+        raise NotAuthenticated("token_invalid")
     if row.expires_at <= now_utc():
-        raise PermissionDenied("token_invalid")
+        raise NotAuthenticated("token_invalid")
     return Actor.of(row.User)
 
 

@@ -277,7 +277,7 @@ def create_app(
     """The application over ``db`` (default: the configured database)."""
     from campusgate.workflow import tokens
     from campusgate.workflow.config import load_settings
-    from campusgate.workflow.errors import CampusgateError
+    from campusgate.workflow.errors import CampusgateError, NotAuthenticated
     from campusgate.workflow.messages import render
 
     if settings is None:
@@ -303,11 +303,7 @@ def create_app(
 
     @api.exception_handler(CampusgateError)
     async def domain_error(request: Request, exc: CampusgateError) -> JSONResponse:
-        status = (
-            401
-            if exc.code in ("token_invalid", "token_missing")
-            else protocol.status_of(exc.exit_code)
-        )
+        status = 401 if isinstance(exc, NotAuthenticated) else protocol.status_of(exc.exit_code)
         response = _error(status, exc.code, exc.message(_lang(request)), exc.exit_code)
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
