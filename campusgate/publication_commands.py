@@ -125,6 +125,44 @@ def entry_record(app: App, school: str, item_id: str, day: str) -> None:
     emit(app, done, app.t(code, item=done["item"], school=done["school"], date=done["date"]))
 
 
+@command(entry, "list")
+@click.option("--school", help="Only this school.")
+@click.option("--item", "item_id", help="Only this item.")
+@click.option("--year", help="Only this year.")
+def entry_list(app: App, school: str | None, item_id: str | None, year: str | None) -> None:
+    """List the entries recorded into the schools you read, by date.
+
+    \b
+    Example:
+        campusgate --as wu.min entry list --school 淇滨区实验小学 --year 2027
+    """
+    from campusgate import render
+    from campusgate.workflow import gate
+    from campusgate.workflow.clock import local_text
+
+    found = gate.list_entries(app.db, app.login, school=school, item_id=item_id, year=year)
+
+    def human(data: list[dict[str, Any]]) -> None:
+        if not data:
+            click.echo(app.t("entries_empty"))
+            return
+        keys = ("date", "school", "id", "title", "recorded_by", "at_local")
+        rows = [
+            (
+                e["date"],
+                e["school"],
+                e["item"],
+                e["title"],
+                e["recorded_by"],
+                local_text(e["recorded_at"]),
+            )
+            for e in data
+        ]
+        render.rows_table(keys, rows, app.lang)
+
+    emit(app, found, human)
+
+
 @cli.group(name="import")
 def import_group() -> None:
     """Import applications or clues from CSV (UTF-8, GB18030) or XLSX, all or nothing."""

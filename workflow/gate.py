@@ -29,10 +29,17 @@ from sqlalchemy.orm import Session
 from campusgate.domain import PUBLISHED, REVOKED, SUSPENDED, WHITELIST
 from campusgate.models import Database, Entry, Item, ItemEvent, Quota, School
 from campusgate.workflow import audit, validate
-from campusgate.workflow.clock import local, now_utc
+from campusgate.workflow.clock import local, now_utc, utc_text
 from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.errors import GuardRefused, InvalidInput, PermissionDenied
-from campusgate.workflow.scope import Actor, Tree, find_school, load_actor, load_item
+from campusgate.workflow.scope import (
+    Actor,
+    Tree,
+    find_school,
+    load_actor,
+    load_item,
+    readable_jurisdictions,
+)
 from campusgate.workflow.tx import writing
 
 #: Why an item may not enter a school, in the order they are checked.
@@ -208,6 +215,63 @@ def record_entry(
         key = entry_key(found_school.name, item.id, when)
         audit.record_org(session, actor.login, "entry", key, None, {"recorded_by": actor.login})
         return view
+
+
+def list_entries(
+    db: Database,
+    login: str,
+    *,
+    school: str | None = None,
+    item_id: int | str | None = None,
+    year: int | str | None = None,
+) -> list[dict[str, Any]]:
+    """The entries recorded into the schools ``login`` reads (``entry list``), by date, then
+    school and item; narrowed to a school, an item, a year. A school named outside what the
+    user reads is refused (4), not answered with nothing."""
+    wanted_year = validate.year(year) if year not in (None, "") else None
+    with db.read() as session:
+        actor = load_actor(session, login)
+        tree = Tree.load(session)
+        readable = readable_jurisdictions(actor, tree)
+        query = (
+            select(
+                Entry.entered_on,
+                School.name,
+                Entry.item_id,
+                Item.title,
+                Entry.recorded_by,
+                Entry.recorded_at,
+            )
+            .join(School, School.id == Entry.school_id)
+            .join(Item, Item.id == Entry.item_id)
+            .order_by(Entry.entered_on, School.name, Entry.item_id)
+        )
+        if school not in (None, ""):
+            found = find_school(session, school)
+            if readable is not None and found.jurisdiction_id not in readable:
+                raise PermissionDenied(
+                    "not_readable_jurisdiction",
+                    actor=actor.login,
+                    jurisdiction=tree.name(found.jurisdiction_id),
+                )
+            query = query.where(Entry.school_id == found.id)
+        elif readable is not None:
+            query = query.where(School.jurisdiction_id.in_(readable))
+        if item_id not in (None, ""):
+            query = query.where(Entry.item_id == load_item(session, item_id).id)
+        if wanted_year is not None:
+            query = query.where(Entry.year == wanted_year)
+        return [
+            {
+                "date": day.isoformat(),
+                "school": school_name,
+                "item": entered,
+                "title": title,
+                "recorded_by": recorded_by,
+                "recorded_at": utc_text(recorded_at),
+            }
+            for day, school_name, entered, title, recorded_by, recorded_at in session.execute(query)
+        ]
 
 
 def check_recorder(actor: Actor, school: School, tree: Tree) -> None:

@@ -216,3 +216,47 @@ def check_as(db: Database, login: str | None, item_id: int, day: str) -> tuple[i
         db, login, ["check", "--school", SCHOOL, "--item", str(item_id), "--date", day, "--json"]
     )
     return result.exit_code, json.loads(result.stdout)
+
+
+def test_entry_list_shows_the_entries_of_the_schools_one_reads(db: Database) -> None:
+    quotas(db, per_school=5)
+    city = published(db, title="防溺水安全教育")
+    other = published(db, title="消防演练进校园")
+    ok(db, "wu.min", record(city, day="2026-11-20"))
+    ok(db, "wu.min", record(other, day="2026-11-18"))
+    ok(db, "wang.fang", record(city, day="2026-11-19", school="浚县第一中学"))
+
+    def listed(login: str, *options: str) -> list[tuple[str, str, int]]:
+        found = ok_json(db, login, ["entry", "list", *options])
+        return [(e["date"], e["school"], e["item"]) for e in found]
+
+    everyone = [
+        ("2026-11-18", SCHOOL, other),
+        ("2026-11-19", "浚县第一中学", city),
+        ("2026-11-20", SCHOOL, city),
+    ]
+    assert listed("wang.fang") == everyone  # the city reads both counties
+    assert listed("wu.min") == [everyone[0], everyone[2]]  # 淇滨区 only
+    assert listed("wang.fang", "--item", str(city)) == everyone[1:]
+    assert listed("wang.fang", "--school", "浚县第一中学") == [everyone[1]]
+    assert listed("wang.fang", "--year", "2025") == []
+    first = ok_json(db, "wu.min", ["entry", "list"])[0]
+    assert first["title"] == "消防演练进校园" and first["recorded_by"] == "wu.min"
+    assert first["recorded_at"].endswith("Z")
+
+    table = ok(db, "wu.min", ["entry", "list"]).stdout
+    for word in ("日期", "学校", "事项名称", "登记人", "消防演练进校园", SCHOOL):
+        assert word in table
+    assert ok(db, "wu.min", ["entry", "list", "--year", "2025"]).stdout == "没有登记的进校园记录\n"
+
+    refused(
+        db,
+        "wu.min",
+        ["entry", "list", "--school", "浚县第一中学"],
+        exit=4,
+        contains=("无权查看", "浚县"),
+    )
+    refused(db, "wu.min", ["entry", "list", "--school", "淇滨区实验小"], exit=3)
+    refused(db, "wu.min", ["entry", "list", "--item", "x1"], exit=2)
+    refused(db, "wu.min", ["entry", "list", "--year", "二〇二六"], exit=2)
+    refused(db, "nobody", ["entry", "list"], exit=3)
