@@ -95,6 +95,8 @@ def db_current(app: App) -> None:
         lines = [app.t("db_not_created", path=missing)]
     else:
         lines = [app.t("db_at", revision=current or "base", url=url)]
+        if current != migrations.head():
+            lines.append(app.t("db_upgrade_due", head=migrations.head()))
     if server is not None:
         lines.append(app.t("db_remote_mode", server=server.url))
     emit(
@@ -566,9 +568,27 @@ def evaluate_cmd(app: App, item_id: str, rating: str, outcome: str, note: str | 
         campusgate --as zhao.lei evaluate 3 --rating poor --outcome rectify --note 占用课时过多
     """
     from campusgate.workflow import items
+    from campusgate.workflow.clock import local_text
 
     view = items.evaluate(app.db, app.login, item_id, rating=rating, outcome=outcome, note=note)
-    emit(app, view, app.t("evaluated", id=view["id"], outcome=outcome))
+    said = {
+        "id": view["id"],
+        "rating": view["evaluation"]["rating"],
+        "outcome": view["evaluation"]["outcome"],
+    }
+    old = view["replaced"]
+    if old is None:
+        emit(app, view, app.t("evaluated", **said))
+        return
+    message = app.t(
+        "evaluation_replaced",
+        **said,
+        by=old["by"],
+        at=local_text(old["at"]),
+        old_rating=old["rating"],
+        old_outcome=old["outcome"],
+    )
+    emit(app, view, message)
 
 
 # --------------------------------------------------------------------------- audit, diagram

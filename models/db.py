@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -154,7 +155,8 @@ class Database:
 
     @property
     def display_url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        """The URL as people read it: no password, a folder named in Chinese as written."""
+        return unquote(self.engine.url.render_as_string(hide_password=True))
 
     def has_schema(self) -> bool:
         """Whether the migrations have ever run here."""

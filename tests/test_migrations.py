@@ -345,3 +345,35 @@ def test_text_limits_come_from_the_columns() -> None:
     assert limits["title"] == Item.__table__.c.title.type.length == 200
     assert limits["content"] == Item.__table__.c.content.info["max_chars"] == 4000
     assert limits["login"] == 64 and limits["email"] == 254 and limits["reason"] == 1000
+
+
+def test_db_current_says_when_an_upgrade_is_due_and_names_folders_as_written(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "教育局 数据"
+    folder.mkdir()
+    path = folder / "cg.db"
+    db = Database(str(path))
+    try:
+        previous = ScriptDirectory(str(migrations.scripts())).get_revision(migrations.head())
+        assert previous is not None and isinstance(previous.down_revision, str)
+        migrations.upgrade(db, previous.down_revision)
+        done = subprocess.run(
+            [*campusgate_command(), "--db", str(path), "db", "current"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=dict(os.environ),
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+        )
+        assert done.returncode == 0 and done.stderr == ""
+        assert done.stdout == (
+            f"数据库 sqlite:///{path} 当前版本：{previous.down_revision}\n"
+            f"本程序需要版本 {migrations.head()}；升级请运行：campusgate db upgrade\n"
+        )
+        migrations.upgrade(db)
+        current = _cli(tmp_path, str(path), "db", "current")
+        assert current["revision"] == current["head"] and "教育局 数据" in current["database"]
+    finally:
+        db.dispose()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from campusgate.domain import BASIS_KINDS, EVALUABLE, OUTCOMES, RATINGS, WHITELIST
 from campusgate.models import Database, Evaluation, Item
 from campusgate.workflow import audit, validate
-from campusgate.workflow.clock import now_utc
+from campusgate.workflow.clock import now_utc, utc_text
 from campusgate.workflow.clock import today as clock_today
 from campusgate.workflow.errors import (
     CampusgateError,
@@ -48,7 +48,7 @@ from campusgate.workflow.scope import (
     load_user,
 )
 from campusgate.workflow.tx import writing
-from campusgate.workflow.views import item_states, item_view
+from campusgate.workflow.views import evaluation_view, item_states, item_view
 
 #: Fields of a whitelist application that ``amend`` may change.
 AMENDABLE = (
@@ -398,9 +398,19 @@ def evaluate(
         existing = session.get(Evaluation, item.id)
         if existing is not None and existing.applied_at is not None:
             raise RuleRefused("evaluation_applied", id=item.id)
+        replaced = None
+        changes: dict[str, Any] = {"rating": rating, "outcome": outcome}
         if existing is None:
             existing = Evaluation(item_id=item.id, year=item.year)
             session.add(existing)
+        else:  # a second evaluation replaces the first: said, and both kept in the history
+            replaced = {
+                "rating": existing.rating,
+                "outcome": existing.outcome,
+                "by": existing.evaluated_by,
+                "at": utc_text(existing.evaluated_at),
+            }
+            changes = {"rating": [existing.rating, rating], "outcome": [existing.outcome, outcome]}
         existing.rating, existing.outcome, existing.note = rating, outcome, note
         existing.evaluated_by, existing.evaluated_at = login, now_utc()
         audit.record(
@@ -410,9 +420,10 @@ def evaluate(
             from_state=item.state,
             actor=login,
             reason=note,
-            changes={"rating": rating, "outcome": outcome},
+            changes=changes,
         )
-        return item_view(session, item, actor, tree)
+        view = item_view(session, item, actor, tree)
+        return view | {"evaluation": evaluation_view(existing), "replaced": replaced}
 
 
 def _checked_params(trigger: str, params: Params | None) -> Params:

@@ -273,6 +273,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # confirmations
     "db_at": ("数据库 {url} 当前版本：{revision}", "database {url} is at revision {revision}"),
+    "db_upgrade_due": (
+        "本程序需要版本 {head}；升级请运行：campusgate db upgrade",
+        "this program needs revision {head}; upgrade with: campusgate db upgrade",
+    ),
     "db_not_created": (
         "数据库文件 {path} 尚不存在（没有任何版本）；建立请运行：campusgate --db {path} db upgrade",
         "the database file {path} does not exist yet (no revision); create it with: "
@@ -294,8 +298,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "advanced": ("事项 {id}：{trigger} → {state}", "item {id}: {trigger} → {state}"),
     "advance_summary": ("成功 {ok} / 共 {total}", "{ok} of {total} done"),
     "evaluated": (
-        "事项 {id} 的评估已记录：{outcome}",
-        "evaluation of item {id} recorded: {outcome}",
+        "事项 {id} 的评估已记录：评价 {rating}，结论 {outcome}",
+        "evaluation of item {id} recorded: rating {rating}, outcome {outcome}",
+    ),
+    "evaluation_replaced": (
+        "事项 {id} 的评估已更新：评价 {rating}，结论 {outcome}"
+        "（取代 {by} 于 {at} 记录的：评价 {old_rating}，结论 {old_outcome}）",
+        "evaluation of item {id} updated: rating {rating}, outcome {outcome} (replacing the one"
+        " {by} recorded at {at}: rating {old_rating}, outcome {old_outcome})",
     ),
     "audit_ok": (
         "审计链完整：{events} 条事件全部校验通过",
@@ -916,7 +926,10 @@ OPTIONS: dict[str, str | None] = {
 
 
 #: Message parameters whose values are label keys, shown in the reader's language.
-_LABELLED = frozenset({"state", "trigger", "kind", "level", "parent_level", "outcome"})
+_LABELLED = frozenset(
+    {"state", "trigger", "kind", "level", "parent_level", "outcome", "rating"}
+    | {"old_outcome", "old_rating"}
+)
 #: Those of them an item's kind words (a rectification item's ``published`` is 已销号): a
 #: message about an item carries its ``kind`` among its parameters.
 _OF_KIND = frozenset({"state", "trigger"})

@@ -82,14 +82,19 @@ def show_item(db: Database, who: Who, item_id: int | str) -> dict[str, Any]:
         view["history"] = history(session, item.id)
         evaluation = session.get(Evaluation, item.id)
         if evaluation is not None:
-            view["evaluation"] = {
-                "rating": evaluation.rating,
-                "outcome": evaluation.outcome,
-                "note": evaluation.note,
-                "by": evaluation.evaluated_by,
-                "applied": evaluation.applied_at is not None,
-            }
+            view["evaluation"] = evaluation_view(evaluation)
         return view
+
+
+def evaluation_view(evaluation: Evaluation) -> dict[str, Any]:
+    """An item's year-end evaluation as ``item show`` and ``evaluate`` show it."""
+    return {
+        "rating": evaluation.rating,
+        "outcome": evaluation.outcome,
+        "note": evaluation.note,
+        "by": evaluation.evaluated_by,
+        "applied": evaluation.applied_at is not None,
+    }
 
 
 def item_states(

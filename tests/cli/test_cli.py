@@ -1317,7 +1317,7 @@ def test_evaluate(db: Database) -> None:
     result = ok(
         db, "zhao.lei", f"evaluate {item_id} --rating poor --outcome rectify --note 占用课时过多"
     )
-    assert result.stdout == f"事项 {item_id} 的评估已记录：整改\n"
+    assert result.stdout == f"事项 {item_id} 的评估已记录：评价 差，结论 整改\n"
     shown = ok_json(db, "zhao.lei", f"item show {item_id}")
     assert shown["state"] == "published"  # the evaluation job applies it later
     assert shown["evaluation"] == {
@@ -1328,10 +1328,19 @@ def test_evaluate(db: Database) -> None:
         "applied": False,
     }
     assert shown["history"][-1]["trigger"] == "evaluate"
+    # a second evaluation replaces the first, and says so; the history keeps both
     result = ok(db, "qian.min", f"--lang en evaluate {item_id} --rating good --outcome keep")
-    assert result.stdout == f"evaluation of item {item_id} recorded: keep\n"
+    assert result.stdout.startswith(
+        f"evaluation of item {item_id} updated: rating good, outcome keep (replacing the one"
+        " zhao.lei recorded at 20"
+    )
+    assert result.stdout.endswith(": rating poor, outcome rectify)\n")
     data = ok_json(db, "zhao.lei", f"evaluate {item_id} --rating adequate --outcome keep")
     assert set(data) >= ITEM_KEYS and data["id"] == item_id
+    assert data["evaluation"]["rating"] == "adequate" and data["evaluation"]["by"] == "zhao.lei"
+    assert data["replaced"]["rating"] == "good" and data["replaced"]["by"] == "qian.min"
+    last = ok_json(db, "zhao.lei", f"item show {item_id}")["history"][-1]
+    assert last["trigger"] == "evaluate" and last["changes"]["rating"] == ["good", "adequate"]
 
     fresh = apply(db, title="防溺水安全教育")
     ledger = clue(db)
