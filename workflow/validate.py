@@ -129,6 +129,40 @@ def choice(
     return value
 
 
+def state_of_kind(
+    value: str | None, kind: str | None, states: Sequence[str], kinds: Sequence[str]
+) -> tuple[str | None, str | None]:
+    """A ``--state`` filter and the ``--kind`` it implies: a state's code (every kind), or
+    its label as the items of a kind show it, which names that kind too (已销号 is a closed
+    rectification item; 已发布 a published whitelist item). A label no kind of ``kind``
+    shows is refused (2), listing the states with each kind's word."""
+    if value is None or value == "":
+        return None, kind
+    if not isinstance(value, str):
+        raise InvalidInput("invalid_type", field="state", value=repr(value))
+    if value in states:
+        return value, kind
+    from campusgate.workflow.messages import Choices, label
+
+    within = (kind,) if kind else tuple(kinds)
+    found = {
+        (code, of)
+        for of in within
+        for code in states
+        if value in (label(code, "zh", of), label(code, "en", of))
+    }
+    codes = {code for code, _ in found}
+    if len(codes) != 1:
+        raise InvalidInput(
+            "invalid_choice",
+            field="state",
+            value=value,
+            choices=Choices(tuple(states), kinds=within),
+        )
+    of_kinds = {of for _, of in found}
+    return codes.pop(), (of_kinds.pop() if len(of_kinds) == 1 else kind)
+
+
 #: YYYY-MM-DD with a month 01-12 and a day 01-31; whether the day exists is checked after
 _ISO_DATE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])")
 

@@ -44,7 +44,7 @@ def list_items(
     with db.read() as session:
         login = acting_login(session, who)
         kind = validate.choice("kind", kind, KINDS, required=False)
-        state = validate.choice("state", state, STATES, required=False)
+        state, kind = validate.state_of_kind(state, kind, STATES, KINDS)
         year_value = validate.year(year) if year is not None else None
         actor = load_acting(session, who, login)
         tree = Tree.load(session)

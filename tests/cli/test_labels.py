@@ -15,7 +15,15 @@ from campusgate.models import Database
 from campusgate.workflow import items
 from campusgate.workflow.clock import local_text
 from campusgate.workflow.items import Params
-from tests.cli.test_cli import NONE_DONE, NONE_DONE_EN, apply_argv, ok, ok_json, refused
+from tests.cli.test_cli import (
+    NONE_DONE,
+    NONE_DONE_EN,
+    apply_argv,
+    ok,
+    ok_json,
+    published_2026,
+    refused,
+)
 from tests.org import CITY, clue, on_ledger, reviewed, set_quota
 from tests.org import state as state_of
 
@@ -343,3 +351,37 @@ def test_a_files_refusal_names_the_field_as_the_file_writes_it(
     path.write_text(content, encoding="utf-8")
     result = refused(db, "admin", [*argv, str(path)], exit=2, contains=(named,))
     assert "（--" not in result.stderr
+
+
+def test_item_list_filters_by_the_state_each_kind_shows(db: Database) -> None:
+    """``--state`` takes the label a list shows: 已销号 is a closed rectification item, 已发布 a
+    published whitelist item; the code ``published`` is both."""
+    open_one, closed = on_ledger(db), on_ledger(db)
+    items.fire(db, "chen.jing", closed, "publish", Params(result="已整改"))
+    whitelist = published_2026(db)
+
+    def listed(state: str, *more: str) -> list[int]:
+        found = ok_json(db, "wang.fang", ["item", "list", "--state", state, *more])
+        return [i["id"] for i in found]
+
+    assert listed("已销号") == listed("closed") == [closed]
+    assert listed("已发布") == [whitelist]
+    assert sorted(listed("published")) == sorted([closed, whitelist])
+    assert listed("已上台账") == listed("on the ledger") == [open_one]
+    assert listed("已备案") == []
+    refused(  # 已发布 is no rectification item's word: it lists that kind's
+        db,
+        "wang.fang",
+        ["item", "list", "--kind", "rectification", "--state", "已发布"],
+        exit=2,
+        contains=("filed（已上台账）", "published（已销号）"),
+    )
+    refused(
+        db,
+        "wang.fang",
+        ["item", "list", "--kind", "whitelist", "--state", "已销号"],
+        exit=2,
+        stderr="错误：状态（--state）的取值 “已销号” 无效，可选：submitted（已提交）、"
+        "reviewed（已审核）、filed（已备案）、published（已发布）、suspended（已暂停）、"
+        "revoked（已撤销）\n",
+    )
