@@ -534,6 +534,7 @@ def advance(
     )
 
     def human(_: Any) -> None:
+        said: set[str] = set()
         for r in results:
             if r["ok"]:
                 click.echo(
@@ -545,7 +546,8 @@ def advance(
                         kind=r["kind"],
                     )
                 )
-            else:
+            elif r["error"]["message"] not in said:  # a refusal of the whole call: once
+                said.add(r["error"]["message"])
                 error_line(app.lang, r["error"]["message"])
         done = sum(1 for r in results if r["ok"])
         click.echo(app.t("advance_summary", ok=done, total=len(results)))

@@ -194,23 +194,23 @@ def fire_each(
     A credential for ``who`` is checked in that snapshot: if it does not hold, nothing is
     fired and its refusal is raised (exit 4)."""
     ids = list(item_ids)
+    keys: dict[int | str, int | Exception] = {}
     try:
         refusal = OWN_COMMAND.get(trigger_code(trigger))
         if refusal is not None:
             raise InvalidInput(refusal, id=ids[0] if len(ids) == 1 else "ID")
         clean = _checked_params(trigger, params)
+        for item_id in ids:  # a malformed id is input: it refuses the call (SPEC §7)
+            try:
+                keys[item_id] = item_key(item_id)
+            except NotFound as exc:  # a number too large to be an item's: that id only
+                keys[item_id] = exc
     except Exception as exc:  # the same refusal for every id
         if not isinstance(who, str):  # but a credential that does not hold refuses all first
             with db.read() as session:
                 acting_login(session, who)
         yield from ((item_id, exc) for item_id in ids)
         return
-    keys: dict[int | str, int | Exception] = {}
-    for item_id in ids:
-        try:
-            keys[item_id] = item_key(item_id)
-        except Exception as exc:
-            keys[item_id] = exc
     acting: Actor | Exception
     with db.read() as session:
         login = acting_login(session, who)
@@ -264,9 +264,15 @@ def advance(
     results: list[dict[str, Any]] = []
     codes: list[int] = []
     refused: list[int | str] = []
-    for item_id, outcome in fire_each(db, who, item_ids, trigger, params):
+    outcomes = list(fire_each(db, who, item_ids, trigger, params))
+    # a refusal of the whole call is one exception for every id; one of a single item among
+    # several names the item where its own words do not (a full quota, a closed year …)
+    whole = len({id(outcome) for _, outcome in outcomes}) == 1
+    for item_id, outcome in outcomes:
         if isinstance(outcome, Exception):
             exit_code, code, message = explain(outcome)
+            if not whole and isinstance(outcome, CampusgateError) and not _names_item(outcome):
+                _, _, message = explain(CampusgateError("item_refused", id=item_id, why=outcome))
             error = {"code": code, "message": message, "exit": exit_code}
             results.append(
                 {"id": item_id, "ok": False, "kind": None, "state": None, "error": error}
@@ -292,6 +298,10 @@ def advance(
             result["kind"], result["state"] = states.get(result["id"], (None, None))
             result["id"] = _as_id(result["id"])
     return results, (1 if 1 in codes else max(codes, default=0))
+
+
+def _names_item(refusal: CampusgateError) -> bool:
+    return "id" in refusal.params or "value" in refusal.params
 
 
 def _as_id(value: int | str) -> int | str:

@@ -297,6 +297,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "amended": ("事项 {id} 已修改（版本 {version}）", "item {id} amended (version {version})"),
     "advanced": ("事项 {id}：{trigger} → {state}", "item {id}: {trigger} → {state}"),
     "advance_summary": ("成功 {ok} / 共 {total}", "{ok} of {total} done"),
+    "item_refused": ("事项 {id}：{why}", "item {id}: {why}"),
     "evaluated": (
         "事项 {id} 的评估已记录：评价 {rating}，结论 {outcome}",
         "evaluation of item {id} recorded: rating {rating}, outcome {outcome}",

@@ -520,6 +520,46 @@ def test_advance_exits_with_the_worst(db: Database, cases: list[str], worst: int
             assert state_of(db, item_id) == before[item_id]
 
 
+def test_advance_on_several_ids_checks_the_input_first_and_names_each_refused_item(
+    db: Database,
+) -> None:
+    """A malformed id among several refuses the call (2) before any id is fired, said once;
+    a refusal that does not name its item (a full quota) is prefixed with it."""
+    first, second = apply(db), apply(db, title="防溺水安全教育")
+    refused(
+        db,
+        "wang.fang",
+        f"advance review {first} {second} abc",
+        exit=2,
+        stderr="错误：编号 “abc” 无效，应为整数\n",
+        stdout="成功 0 / 共 3\n",
+    )
+    refused(  # a whole-call refusal reads once, not once per id
+        db,
+        "wang.fang",
+        f"advance frobnicate {first} {second}",
+        exit=2,
+        contains=("“frobnicate”",),
+        stdout="成功 0 / 共 2\n",
+    )
+    assert [state_of(db, first), state_of(db, second)] == ["submitted", "submitted"]
+
+    set_quota(db, 1)
+    ok(db, "wang.fang", f"advance review {first} {second}")
+    result = run(db, "zhao.lei", f"advance file {first} {second}")
+    assert result.exit_code == 5
+    assert result.stdout == f"事项 {first}：备案 → 已备案\n成功 1 / 共 2\n"
+    assert result.stderr == (
+        f"错误：事项 {second}：鹤壁市 2027 年度白名单已达总量上限 1 项"
+        "（已占用 1 项：已备案、已发布、已暂停的事项）\n"
+    )
+    alone = run(db, "zhao.lei", f"advance file {second}")  # one id: its words suffice
+    assert alone.stderr.startswith("错误：鹤壁市 2027 年度白名单已达总量上限 1 项")
+    data = document(run(db, "zhao.lei", f"advance file {first} {second} --json"))
+    assert data["results"][1]["error"]["code"] == "quota_exceeded"
+    assert data["results"][1]["error"]["message"].startswith(f"事项 {second}：鹤壁市")
+
+
 # --------------------------------------------------------------------------- exit 2
 
 
