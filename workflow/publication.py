@@ -278,6 +278,19 @@ def write_html(path: Path, doc: Document) -> int:
     return total
 
 
+def notice_page(title: str, message: str, lang: str = "zh") -> str:
+    """A page that says why there is no list to show (nothing published, a name mistyped):
+    what a reader who followed a link sees instead of a bare error document."""
+    e = html.escape
+    return (
+        f'<!doctype html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(title)}</title>\n<style>{_STYLE}</style></head><body>\n"
+        f'<h1>{e(title)}</h1>\n<p class="note">{e(message)}</p>\n</body></html>\n'
+    )
+
+
 WRITERS: dict[str, Callable[[Path, Document], int]] = {
     "html": write_html,
     "csv": write_csv,

@@ -446,7 +446,16 @@ def create_app(
         """The published whitelist of a jurisdiction and year, as its HTML page or JSON."""
         from campusgate.workflow import publication
 
-        listed = publication.show(db, None, year=year, jurisdiction=jurisdiction)
+        try:
+            listed = publication.show(db, None, year=year, jurisdiction=jurisdiction)
+        except CampusgateError as exc:
+            if fmt != "html":
+                raise
+            lang = _lang(request)
+            page = publication.notice_page(
+                publication.title_of(jurisdiction, year), exc.message(lang), lang
+            )
+            return HTMLResponse(page, status_code=protocol.status_of(exc.exit_code))
         with tempfile.TemporaryDirectory(prefix="campusgate-") as folder:
             path = publication.write(
                 Path(folder) / f"whitelist.{fmt}",

@@ -505,6 +505,16 @@ def test_the_public_face_needs_no_token(db: Database, client: TestClient) -> Non
     assert client.get("/public/whitelists/nowhere/2027.json").json()["error"]["exit"] == 3
     assert client.get(f"/public/whitelists/{CITY}/2027.json").json()["error"]["exit"] == 3
     assert client.get(f"/public/whitelists/{CITY}/20x7.json").status_code == 400
+    # a link a reader followed to a page: a page that says why, in the reader's language
+    for path, said in (
+        (f"/public/whitelists/{CITY}/2027.html", "2027 年度没有已发布的白名单事项"),
+        ("/public/whitelists/鹤壁是/2026.html", "是否指"),
+    ):
+        page = client.get(path)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert said in page.text and "<h1>" in page.text and '"error"' not in page.text
+    english = client.get(f"/public/whitelists/{CITY}/2027.html", headers={"Accept-Language": "en"})
+    assert english.status_code == 404 and "has published no whitelist items" in english.text
     # the school gate: an answer, not an error, for whoever stands at it
     gate = f"/public/check?school=淇滨区实验小学&item={item_id}"
     allowed = client.get(f"{gate}&date={YEAR}-05-01").json()
