@@ -124,6 +124,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{login} is not a user here; act as a user with --as LOGIN (or CAMPUSGATE_USER)",
     ),
     "no_user": ("用户 {login} 不存在", "user {login} does not exist"),
+    "no_user_near": (
+        "用户 {login} 不存在；是否指：{near}？",
+        "user {login} does not exist; did you mean: {near}?",
+    ),
     "no_department": ("部门 “{name}” 不存在", "department '{name}' does not exist"),
     "no_department_near": (
         "部门 “{name}” 不存在；是否指：{near}？",

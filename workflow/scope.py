@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from campusgate.models import Department, Item, Jurisdiction, School, User
 from campusgate.workflow.errors import InvalidInput, NotFound, PermissionDenied, not_found
+from campusgate.workflow.messages import Names
 from campusgate.workflow.validate import MAX_INT, encodable
 
 #: The scheduled jobs' actors and the roles each acts with, in every jurisdiction: they pass
@@ -109,9 +110,16 @@ def find_school(session: Session, name: str) -> School:
 
 
 def load_user(session: Session, login: str) -> User:
+    """The user of ``login``; unknown, the refusal names the users meant where it can: the
+    one whose name was given instead of the login (陈辉 → chen.hui), or logins close to it."""
     user = session.scalar(select(User).where(User.login == login))
     if user is None:
-        raise NotFound("no_user", login=login)
+        people = session.execute(select(User.login, User.name).order_by(User.login)).all()
+        named = tuple(f"{found}（{name}）" for found, name in people if name == login)
+        if named:
+            raise NotFound("no_user_near", login=login, near=Names(named))
+        error = not_found("no_user", login, (found for found, _ in people))
+        raise NotFound(error.code, login=login, **error.params)
     return user
 
 

@@ -835,6 +835,36 @@ def test_exit_3_not_found(db: Database) -> None:
     refused(db, "admin", add_user, exit=3, stderr="错误：部门 “市教育局” 不存在\n")
 
 
+def test_an_owner_given_by_name_or_with_a_typo_is_refused_naming_the_login(db: Database) -> None:
+    item_id = clue(db)
+    ok(db, "wang.fang", f"advance review {item_id}")
+    file = f"advance file {item_id} --standard 不再值班 --deadline 2027-03-31 --owner"
+    refused(
+        db,
+        "wang.fang",
+        f"{file} 陈静",
+        exit=3,
+        stderr="错误：用户 陈静 不存在；是否指：chen.jing（陈静）？\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"{file} chen.jin",
+        exit=3,
+        stderr="错误：用户 chen.jin 不存在；是否指：chen.jing、he.jun？\n",
+        stdout=NONE_DONE,
+    )
+    refused(
+        db,
+        "wang.fang",
+        f"{file} 无名氏",
+        exit=3,
+        stderr="错误：用户 无名氏 不存在\n",
+        stdout=NONE_DONE,
+    )
+
+
 # --------------------------------------------------------------------------- exit 4
 
 

@@ -66,15 +66,18 @@ def test_item_show_of_a_malformed_id_by_an_unknown_user_is_input(db: Database) -
 def test_advance_results_of_refused_items_carry_the_items_state(db: Database) -> None:
     mine = apply(db)
     before = snapshot(db)
-    result = run(db, "li.na", ["advance", "review", str(mine), "999999", "abc", "--json"])
+    result = run(db, "li.na", ["advance", "review", str(mine), "999999", "--json"])
     assert result.exit_code == 4, result.stdout
     results = document(result)["results"]
     assert [(r["id"], r["ok"], r["state"]) for r in results] == [
         (mine, False, "submitted"),
         (999999, False, None),
-        ("abc", False, None),
     ]
-    assert [r["error"]["exit"] for r in results] == [4, 3, 2]
+    assert [r["error"]["exit"] for r in results] == [4, 3]
+    # a malformed id among them is input: the call is refused (2) before any id is tried
+    malformed = run(db, "li.na", ["advance", "review", str(mine), "999999", "abc", "--json"])
+    assert malformed.exit_code == 2
+    assert {r["error"]["code"] for r in document(malformed)["results"]} == {"invalid_id"}
     assert snapshot(db) == before
     # an item the user may not read keeps its state to itself
     hidden = run(db, "zhou.qiang", ["advance", "review", str(mine), "--json"])

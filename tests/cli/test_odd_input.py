@@ -45,13 +45,15 @@ def test_odd_numbers_are_refused_clearly(
 
 
 def test_advance_reports_every_id_even_an_odd_one(db: Database) -> None:
+    """An odd id (a superscript digit) is malformed input: the call is refused before any id
+    is fired, and every id reports it."""
     item_id = apply(db)
     result = run(db, "wang.fang", ["advance", "review", str(item_id), "²", "--json"])
     assert result.exit_code == 2
     results = document(result)["results"]
-    assert [(r["id"], r["ok"]) for r in results] == [(item_id, True), ("²", False)]
-    assert results[1]["error"]["code"] == "invalid_id"
-    assert state_of(db, item_id) == "reviewed"
+    assert [(r["id"], r["ok"]) for r in results] == [(item_id, False), ("²", False)]
+    assert {r["error"]["code"] for r in results} == {"invalid_id"}
+    assert state_of(db, item_id) == "submitted"
 
 
 def test_an_unknown_migration_revision_is_invalid_input(db: Database) -> None:
