@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import getpass
+import inspect
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, NoReturn
@@ -54,8 +56,38 @@ class Context(click.Context):
     formatter_class = HelpFormatter
 
 
+def help_text(command: click.Command) -> str:
+    """A command's description as click shows it in ``-h``: its docstring cleaned, up to a
+    form feed; the help catalogue's msgid."""
+    return inspect.cleandoc(command.help).partition("\f")[0] if command.help else ""
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for a wide (Chinese) character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def short_help(text: str, limit: int) -> str:
+    """The line of a command in its group's list, from a translated description: its first
+    sentence, cut to ``limit`` columns (click's own shortening counts words between spaces,
+    which Chinese has not)."""
+    lines = [line.strip() for line in text.partition("\n\n")[0].splitlines()]
+    first = "".join(line for line in lines if line != "\b")
+    ends = [i for i, char in enumerate(first) if char in "。？！"]
+    sentence = first[: ends[0] + 1] if ends else first
+    if text_width(sentence) <= limit:
+        return sentence
+    cut = ""
+    for char in sentence:
+        if text_width(cut + char) + 1 > limit:
+            break
+        cut += char
+    return cut + "…"
+
+
 class Command(click.Command):
-    """Every campusgate command: help in the reader's language."""
+    """Every campusgate command: help in the reader's language, its description and its
+    options' help from the help catalogue (``i18n.translate_help``)."""
 
     context_class = Context
 
@@ -64,6 +96,48 @@ class Command(click.Command):
         # and every thread that follows: it keeps click's msgid, translated when shown
         with i18n.speaking("en"):
             return super().get_help_option(ctx)
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.deprecated:  # click's label follows the text; campusgate deprecates nothing
+            super().format_help_text(ctx, formatter)
+            return
+        text = i18n.translate_help(help_text(self))
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(text)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        english = help_text(self)
+        text = i18n.translate_help(english)
+        if self.short_help or self.deprecated or text == english:
+            return super().get_short_help_str(limit)
+        return short_help(text, limit)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's options section, each option's own help translated (its ``[默认：…]``
+        chrome is click's, translated by click's catalogue)."""
+        rows = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None or isinstance(param, click.Argument):
+                continue
+            term, text = record
+            if param.help and text.startswith(param.help):
+                text = i18n.translate_help(param.help) + text[len(param.help) :]
+            rows.append((term, text))
+        if rows:
+            with formatter.section(i18n.translate("Options")):
+                formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The epilog (``advance``'s trigger table) line by line: its heading is translated,
+        its codes (triggers, states, roles, options) are what the reader types."""
+        if self.epilog:
+            lines = inspect.cleandoc(self.epilog).splitlines()
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text("\n".join(i18n.translate_help(line) for line in lines))
 
 
 class Group(Command, click.Group):
@@ -77,6 +151,10 @@ class Group(Command, click.Group):
         words = sys.argv[1:] if args is None else list(args)
         with i18n.speaking(requested_lang(words)):
             return super().main(args, *rest, **kwargs)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        Command.format_options(self, ctx, formatter)  # click.Group's: options, then commands
+        self.format_commands(ctx, formatter)
 
 
 class App:
