@@ -40,16 +40,33 @@ def requested_lang(args: list[str]) -> str:
     return "en" if os.environ.get("CAMPUSGATE_LANG") == "en" else "zh"
 
 
+#: Follows each wide character while click wraps help, and is gone before it is printed:
+#: click counts characters, and a Chinese character takes two columns.
+_WIDE = "\u200b"
+
+
+def _widened(text: str) -> str:
+    return "".join(c + _WIDE if unicodedata.east_asian_width(c) in "WF" else c for c in text)
+
+
 class HelpFormatter(click.HelpFormatter):
     """Help whose option descriptions that are click's own messages (``-h``, ``--version``)
     are translated when shown: click writes them into the option when it builds it, once,
-    for every language (``Command.get_help_option``)."""
+    for every language (``Command.get_help_option``). Chinese text is wrapped by the columns
+    it takes, not by its characters (click's count), so that it fits the terminal as English
+    does."""
 
     def write_dl(
         self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
-        rows = [(term, i18n.translate(text)) for term, text in rows]
+        rows = [(term, _widened(i18n.translate(text))) for term, text in rows]
         super().write_dl(rows, col_max, col_spacing)
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_widened(text))
+
+    def write(self, string: str) -> None:
+        super().write(string.replace(_WIDE, ""))
 
 
 class Context(click.Context):

@@ -182,6 +182,16 @@ def test_every_command_s_help_is_chinese_by_default_and_english_with_lang_en(
         assert flat(english) in flat(en.stdout), english
         if re.search(r"[A-Za-z]{3,} [a-z]{2,} [a-z]{2,}", english):  # English prose
             assert flat(english) not in flat(zh.stdout), english
+    # wrapped by the columns Chinese takes (two a character), within the 80 of a terminal;
+    # what both languages print alike (examples, the trigger table) is not rewrapped
+    english_lines = set(en.stdout.splitlines())
+    too_wide = [
+        line
+        for line in zh.stdout.splitlines()
+        if line not in english_lines and app.text_width(line) > 80
+    ]
+    assert too_wide == []
+    assert "\u200b" not in zh.stdout  # the wrapping's marks are gone
 
 
 def test_the_root_help_is_chinese_by_default() -> None:
