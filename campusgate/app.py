@@ -13,6 +13,7 @@ import getpass
 import inspect
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -40,33 +41,92 @@ def requested_lang(args: list[str]) -> str:
     return "en" if os.environ.get("CAMPUSGATE_LANG") == "en" else "zh"
 
 
-#: Follows each wide character while click wraps help, and is gone before it is printed:
-#: click counts characters, and a Chinese character takes two columns.
-_WIDE = "\u200b"
+#: Punctuation that a Chinese line does not start with (it stays with what it closes), and
+#: that it does not end with (it stays with what it opens).
+_CLOSING = "，。、；：？！）》」』”’…"
+_OPENING = "（《「『“‘"
 
 
-def _widened(text: str) -> str:
-    return "".join(c + _WIDE if unicodedata.east_asian_width(c) in "WF" else c for c in text)
+def _is_wide(char: str) -> bool:
+    """A character that takes two columns on a terminal (Chinese)."""
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for a wide (Chinese) character."""
+    return sum(2 if _is_wide(c) else 1 for c in text)
+
+
+def _pieces(text: str) -> list[str]:
+    """What a line may break between: spaces, each Chinese character (with the punctuation
+    that stays with it), each run of other characters (a word, an option, a date)."""
+    pieces: list[str] = []
+    glued = False  # the last piece takes the next character (it ends with an opening bracket)
+    for char in re.sub(r" *\n *", " ", text.strip()):  # a paragraph's lines: one line
+        if char == " ":
+            pieces.append(char)
+            glued = False
+            continue
+        last = pieces[-1] if pieces and pieces[-1] != " " else ""
+        if (
+            glued
+            or (last and char in _CLOSING)
+            or (last and not _is_wide(char) and not _is_wide(last[-1]))
+        ):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+        glued = char in _OPENING
+    return pieces
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """A paragraph in lines of at most ``width`` columns, breaking between Chinese characters
+    as well as at spaces (click's wrapping counts characters and breaks at spaces only)."""
+    lines: list[str] = []
+    line = ""
+    for piece in _pieces(text):
+        if piece == " ":
+            line += " " if line else ""
+        elif not line.strip() or text_width(line + piece) <= width:
+            line += piece
+        else:
+            lines.append(line.rstrip())
+            line = piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` with its paragraphs that hold Chinese wrapped by ``wrap_columns`` and marked
+    for click not to wrap them again (``\\b``); English as it is, for click to wrap."""
+    paragraphs = text.split("\n\n")
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph.lstrip().startswith("\b") or not any(_is_wide(c) for c in paragraph):
+            continue
+        paragraphs[i] = "\n".join(["\b", *wrap_columns(paragraph, width)])
+    return "\n\n".join(paragraphs)
 
 
 class HelpFormatter(click.HelpFormatter):
     """Help whose option descriptions that are click's own messages (``-h``, ``--version``)
     are translated when shown: click writes them into the option when it builds it, once,
-    for every language (``Command.get_help_option``). Chinese text is wrapped by the columns
-    it takes, not by its characters (click's count), so that it fits the terminal as English
-    does."""
+    for every language (``Command.get_help_option``). Chinese is wrapped by the columns it
+    takes and between its characters (``wrap_columns``), so that it fits the terminal as
+    English does."""
 
     def write_dl(
         self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
-        rows = [(term, _widened(i18n.translate(text))) for term, text in rows]
+        rows = [(term, i18n.translate(text)) for term, text in rows]
+        if rows:  # the width click gives the second column
+            first = min(max(text_width(term) for term, _ in rows), col_max) + col_spacing
+            rows = [(term, _wrapped(text, max(self.width - first - 2, 10))) for term, text in rows]
         super().write_dl(rows, col_max, col_spacing)
 
     def write_text(self, text: str) -> None:
-        super().write_text(_widened(text))
-
-    def write(self, string: str) -> None:
-        super().write(string.replace(_WIDE, ""))
+        super().write_text(_wrapped(text, max(self.width - self.current_indent, 11)))
 
 
 class Context(click.Context):
@@ -77,11 +137,6 @@ def help_text(command: click.Command) -> str:
     """A command's description as click shows it in ``-h``: its docstring cleaned, up to a
     form feed; the help catalogue's msgid."""
     return inspect.cleandoc(command.help).partition("\f")[0] if command.help else ""
-
-
-def text_width(text: str) -> int:
-    """Columns ``text`` takes on a terminal: two for a wide (Chinese) character."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def short_help(text: str, limit: int) -> str:

@@ -256,3 +256,18 @@ def test_a_long_chinese_first_sentence_is_cut_to_the_column() -> None:
     assert app.short_help("\b\n一二三四五六七八", 9) == "一二三四…"
     assert app.text_width(app.short_help("一二三四五六七八九十，一二三四五。", 12)) <= 12
     assert app.short_help("能否进入？可以。", 40) == "能否进入？"
+
+
+def test_chinese_is_wrapped_between_characters_by_the_columns_it_takes() -> None:
+    text = "重新计算每条哈希链，与其记载的数据逐一核对 audit-verify --against FILE。"
+    lines = app.wrap_columns(text, 20)
+    assert lines == [
+        "重新计算每条哈希链，",
+        "与其记载的数据逐一核",
+        "对 audit-verify",
+        "--against FILE。",
+    ]
+    assert all(app.text_width(line) <= 20 for line in lines)
+    # punctuation stays with what it closes or opens; a paragraph's lines are one line
+    assert app.wrap_columns("一二三四（五）。\n六", 8) == ["一二三四", "（五）。", "六"]
+    assert app.wrap_columns("默认：zh  [必填]", 40) == ["默认：zh  [必填]"]
