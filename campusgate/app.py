@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import functools
 import getpass
+import inspect
 import json
 import os
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, NoReturn
@@ -38,24 +41,125 @@ def requested_lang(args: list[str]) -> str:
     return "en" if os.environ.get("CAMPUSGATE_LANG") == "en" else "zh"
 
 
+#: Punctuation that a Chinese line does not start with (it stays with what it closes), and
+#: that it does not end with (it stays with what it opens).
+_CLOSING = "，。、；：？！）》」』”’…"
+_OPENING = "（《「『“‘"
+
+
+def _is_wide(char: str) -> bool:
+    """A character that takes two columns on a terminal (Chinese)."""
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for a wide (Chinese) character."""
+    return sum(2 if _is_wide(c) else 1 for c in text)
+
+
+def _pieces(text: str) -> list[str]:
+    """What a line may break between: spaces, each Chinese character (with the punctuation
+    that stays with it), each run of other characters (a word, an option, a date)."""
+    pieces: list[str] = []
+    glued = False  # the last piece takes the next character (it ends with an opening bracket)
+    for char in re.sub(r" *\n *", " ", text.strip()):  # a paragraph's lines: one line
+        if char == " ":
+            pieces.append(char)
+            glued = False
+            continue
+        last = pieces[-1] if pieces and pieces[-1] != " " else ""
+        if (
+            glued
+            or (last and char in _CLOSING)
+            or (last and not _is_wide(char) and not _is_wide(last[-1]))
+        ):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+        glued = char in _OPENING
+    return pieces
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """A paragraph in lines of at most ``width`` columns, breaking between Chinese characters
+    as well as at spaces (click's wrapping counts characters and breaks at spaces only)."""
+    lines: list[str] = []
+    line = ""
+    for piece in _pieces(text):
+        if piece == " ":
+            line += " " if line else ""
+        elif not line.strip() or text_width(line + piece) <= width:
+            line += piece
+        else:
+            lines.append(line.rstrip())
+            line = piece
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` with its paragraphs that hold Chinese wrapped by ``wrap_columns`` and marked
+    for click not to wrap them again (``\\b``); English as it is, for click to wrap."""
+    paragraphs = text.split("\n\n")
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph.lstrip().startswith("\b") or not any(_is_wide(c) for c in paragraph):
+            continue
+        paragraphs[i] = "\n".join(["\b", *wrap_columns(paragraph, width)])
+    return "\n\n".join(paragraphs)
+
+
 class HelpFormatter(click.HelpFormatter):
     """Help whose option descriptions that are click's own messages (``-h``, ``--version``)
     are translated when shown: click writes them into the option when it builds it, once,
-    for every language (``Command.get_help_option``)."""
+    for every language (``Command.get_help_option``). Chinese is wrapped by the columns it
+    takes and between its characters (``wrap_columns``), so that it fits the terminal as
+    English does."""
 
     def write_dl(
         self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
     ) -> None:
         rows = [(term, i18n.translate(text)) for term, text in rows]
+        if rows:  # the width click gives the second column
+            first = min(max(text_width(term) for term, _ in rows), col_max) + col_spacing
+            rows = [(term, _wrapped(text, max(self.width - first - 2, 10))) for term, text in rows]
         super().write_dl(rows, col_max, col_spacing)
+
+    def write_text(self, text: str) -> None:
+        super().write_text(_wrapped(text, max(self.width - self.current_indent, 11)))
 
 
 class Context(click.Context):
     formatter_class = HelpFormatter
 
 
+def help_text(command: click.Command) -> str:
+    """A command's description as click shows it in ``-h``: its docstring cleaned, up to a
+    form feed; the help catalogue's msgid."""
+    return inspect.cleandoc(command.help).partition("\f")[0] if command.help else ""
+
+
+def short_help(text: str, limit: int) -> str:
+    """The line of a command in its group's list, from a translated description: its first
+    sentence, cut to ``limit`` columns (click's own shortening counts words between spaces,
+    which Chinese has not)."""
+    lines = [line.strip() for line in text.partition("\n\n")[0].splitlines()]
+    first = "".join(line for line in lines if line != "\b")
+    ends = [i for i, char in enumerate(first) if char in "。？！"]
+    sentence = first[: ends[0] + 1] if ends else first
+    if text_width(sentence) <= limit:
+        return sentence
+    cut = ""
+    for char in sentence:
+        if text_width(cut + char) + 1 > limit:
+            break
+        cut += char
+    return cut + "…"
+
+
 class Command(click.Command):
-    """Every campusgate command: help in the reader's language."""
+    """Every campusgate command: help in the reader's language, its description and its
+    options' help from the help catalogue (``i18n.translate_help``)."""
 
     context_class = Context
 
@@ -64,6 +168,48 @@ class Command(click.Command):
         # and every thread that follows: it keeps click's msgid, translated when shown
         with i18n.speaking("en"):
             return super().get_help_option(ctx)
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.deprecated:  # click's label follows the text; campusgate deprecates nothing
+            super().format_help_text(ctx, formatter)
+            return
+        text = i18n.translate_help(help_text(self))
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(text)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        english = help_text(self)
+        text = i18n.translate_help(english)
+        if self.short_help or self.deprecated or text == english:
+            return super().get_short_help_str(limit)
+        return short_help(text, limit)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's options section, each option's own help translated (its ``[默认：…]``
+        chrome is click's, translated by click's catalogue)."""
+        rows = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None or isinstance(param, click.Argument):
+                continue
+            term, text = record
+            if param.help and text.startswith(param.help):
+                text = i18n.translate_help(param.help) + text[len(param.help) :]
+            rows.append((term, text))
+        if rows:
+            with formatter.section(i18n.translate("Options")):
+                formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The epilog (``advance``'s trigger table) line by line: its heading is translated,
+        its codes (triggers, states, roles, options) are what the reader types."""
+        if self.epilog:
+            lines = inspect.cleandoc(self.epilog).splitlines()
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text("\n".join(i18n.translate_help(line) for line in lines))
 
 
 class Group(Command, click.Group):
@@ -77,6 +223,10 @@ class Group(Command, click.Group):
         words = sys.argv[1:] if args is None else list(args)
         with i18n.speaking(requested_lang(words)):
             return super().main(args, *rest, **kwargs)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        Command.format_options(self, ctx, formatter)  # click.Group's: options, then commands
+        self.format_commands(ctx, formatter)
 
 
 class App:

@@ -1,4 +1,5 @@
-"""click's own messages (usage errors, the chrome of ``-h``) in the reader's language.
+"""click's own messages (usage errors, the chrome of ``-h``) and campusgate's help texts in the
+reader's language.
 
 click marks its messages with the classic gettext API: its modules call ``_ =
 gettext.gettext`` and ``ngettext``, whose language is the process's (environment variables,
@@ -15,6 +16,16 @@ Both are committed: the program needs neither Babel nor a writable cache at run 
 msgid is not one of the installed click's. After editing the ``.po``::
 
     pybabel compile -d campusgate/locale -D click
+
+The commands' own help (their descriptions, the help of their options, the heading of
+``advance``'s trigger table) has a catalogue of its own, ``help.po`` (compiled to ``help.mo``)
+beside click's: its msgids are the English texts exactly as click holds them (a docstring
+after ``inspect.cleandoc``, an option's help), translated when ``-h`` is shown
+(``campusgate.app.Command``), in the language of the same context variable.
+``tests/cli/test_help_language.py`` fails when a help text of the command tree has no
+translation or the ``.mo`` is not the ``.po`` compiled. After editing it::
+
+    pybabel compile -d campusgate/locale -D help
 """
 
 from __future__ import annotations
@@ -27,8 +38,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import NamedTuple
 
 DOMAIN = "click"
+#: the domain of campusgate's own help texts
+HELP_DOMAIN = "help"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: campusgate's language → the catalogue's locale (English: click's msgids as they are)
 LOCALES = {"zh": "zh_CN"}
@@ -48,21 +62,28 @@ CLICK_MODULES = (
     "click.utils",
 )
 
-_speaking: ContextVar[gettext.NullTranslations | None] = ContextVar(
-    "campusgate_click_translations", default=None
-)
+
+class Language(NamedTuple):
+    """What an invocation speaks: click's messages and campusgate's help texts."""
+
+    click: gettext.NullTranslations
+    help: gettext.NullTranslations
+
+
+_speaking: ContextVar[Language | None] = ContextVar("campusgate_language", default=None)
 _hook_lock = threading.Lock()
 _hooked = False
 
 
 @functools.cache
-def translations(lang: str) -> gettext.NullTranslations:
-    """The translations of click's messages into ``lang``: identity for English (and for a
-    missing catalogue, which the packaging tests rule out)."""
+def translations(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The translations of ``domain`` (click's messages, or campusgate's help texts) into
+    ``lang``: identity for English (and for a missing catalogue, which the packaging tests
+    rule out)."""
     locale = LOCALES.get(lang)
     if locale is None:
         return gettext.NullTranslations()
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[locale], fallback=True)
+    return gettext.translation(domain, LOCALE_DIR, languages=[locale], fallback=True)
 
 
 def translate(message: str) -> str:
@@ -71,7 +92,7 @@ def translate(message: str) -> str:
     if not message:
         return message
     active = _speaking.get()
-    return active.gettext(message) if active is not None else gettext.gettext(message)
+    return active.click.gettext(message) if active is not None else gettext.gettext(message)
 
 
 def translate_plural(singular: str, plural: str, n: int) -> str:
@@ -79,7 +100,16 @@ def translate_plural(singular: str, plural: str, n: int) -> str:
     active = _speaking.get()
     if active is None:
         return gettext.ngettext(singular, plural, n)
-    return active.ngettext(singular, plural, n)
+    return active.click.ngettext(singular, plural, n)
+
+
+def translate_help(text: str) -> str:
+    """A help text of campusgate's (its English, as click holds it) in the language speaking
+    in this thread; English outside any invocation and where the catalogue has none."""
+    active = _speaking.get()
+    if not text or active is None:
+        return text
+    return active.help.gettext(text)
 
 
 def hook() -> None:
@@ -103,7 +133,7 @@ def hook() -> None:
 def speaking(lang: str) -> Iterator[None]:
     """click speaks ``lang`` in this thread (this context) until the block ends."""
     hook()
-    token = _speaking.set(translations(lang))
+    token = _speaking.set(Language(translations(lang), translations(lang, HELP_DOMAIN)))
     try:
         yield
     finally:

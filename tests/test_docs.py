@@ -34,12 +34,14 @@ def test_there_are_commands_to_walk() -> None:
 
 @pytest.mark.parametrize("path", list(commands()), ids=" ".join)
 def test_every_command_has_an_example_in_its_help(path: tuple[str, ...]) -> None:
-    result = CliRunner().invoke(cli, [*path, "-h"])
-    assert result.exit_code == 0, result.output
-    example = result.output.split("Example:", 1)
-    assert len(example) == 2, f"campusgate {' '.join(path)} -h has no Example block"
-    first = example[1].strip().splitlines()[0]
-    assert first.startswith("campusgate ") and " ".join(path) in first, first
+    """In both languages: the example's command line is the same under 示例 and Example."""
+    for lang, heading in (("zh", "示例:"), ("en", "Example:")):
+        result = CliRunner().invoke(cli, ["--lang", lang, *path, "-h"])
+        assert result.exit_code == 0, result.output
+        example = result.output.split(heading, 1)
+        assert len(example) == 2, f"campusgate {' '.join(path)} -h has no {heading} block"
+        first = example[1].strip().splitlines()[0]
+        assert first.startswith("campusgate ") and " ".join(path) in first, first
 
 
 # --------------------------------------------------------------------------- org load

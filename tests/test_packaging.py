@@ -1,5 +1,5 @@
-"""The distribution: one top-level import package, migrations as real files, click's
-catalogue as package data, tests in the sdist."""
+"""The distribution: one top-level import package, migrations as real files, the catalogues
+(click's messages, the help texts) as package data, tests in the sdist."""
 
 from __future__ import annotations
 
@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
 
-#: click's messages in Chinese, inside the package: the source and what the program loads.
-CATALOGUE = ("locale/zh_CN/LC_MESSAGES/click.po", "locale/zh_CN/LC_MESSAGES/click.mo")
+#: click's messages and campusgate's help texts in Chinese, inside the package: the sources and
+#: what the program loads.
+CATALOGUE = tuple(
+    f"locale/zh_CN/LC_MESSAGES/{domain}.{suffix}"
+    for domain in ("click", "help")
+    for suffix in ("po", "mo")
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +50,9 @@ def test_the_wheel_installs_one_top_level_package_with_its_migrations(dist: Path
     assert not any(n.startswith("campusgate/alembic/__init__") for n in names)
 
 
-def test_the_wheel_carries_click_s_catalogue_compiled(dist: Path) -> None:
-    """click's messages in Chinese need the ``.mo`` at run time; the ``.po`` is its source."""
+def test_the_wheel_carries_the_catalogues_compiled(dist: Path) -> None:
+    """click's messages and the help texts in Chinese need the ``.mo`` files at run time; the
+    ``.po`` files are their sources."""
     (wheel,) = dist.glob("campusgate-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         for name in CATALOGUE:

@@ -182,7 +182,7 @@ def test_help_chrome_is_chinese_by_default() -> None:
     out = result.stdout
     assert out.startswith("用法: campusgate [OPTIONS] COMMAND [ARGS]...\n")
     assert "\n选项:\n" in out and "\n命令:\n" in out
-    assert re.search(r"--lang \[zh\|en\] +Language of messages and tables\.  \[默认：zh\]", out)
+    assert re.search(r"--lang \[zh\|en\] +提示信息和表格的语言。  \[默认：zh\]", out)
     assert "[环境变量：CAMPUSGATE_TODAY]" in out
     assert re.search(r"--version +显示版本并退出。\n", out)
     assert re.search(r"-h, --help +显示此帮助并退出。\n", out)

@@ -36,10 +36,13 @@ def test_the_console_script_is_installed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "usage", "heading"),
-    [("zh", "用法:", "命令:"), ("en", "Usage:", "Commands:")],
+    ("lang", "usage", "heading", "advance"),
+    [
+        ("zh", "用法:", "命令:", "对每个事项执行操作 TRIGGER，每个事项各用一个事务。"),
+        ("en", "Usage:", "Commands:", "Fire TRIGGER on each item, each in its own transaction."),
+    ],
 )
-def test_help_lists_the_commands(lang: str, usage: str, heading: str) -> None:
+def test_help_lists_the_commands(lang: str, usage: str, heading: str, advance: str) -> None:
     proc = campusgate("--lang", lang, "--help")
     assert proc.returncode == 0
     assert proc.stderr == ""
@@ -60,9 +63,11 @@ def test_help_lists_the_commands(lang: str, usage: str, heading: str) -> None:
         assert f"\n  {name} " in commands, name
     for option in ("--db", "--as", "--config", "--lang", "--debug"):
         assert option in proc.stdout
-    sub = campusgate("advance", "--help")
+    assert f"\n  advance    {advance}\n" in commands  # the commands' own help speaks too
+    sub = campusgate("--lang", lang, "advance", "--help")
     assert sub.returncode == 0
     assert "--reason" in sub.stdout and "--json" in sub.stdout
+    assert f"\n  {advance}\n" in sub.stdout
 
 
 @pytest.mark.parametrize(
