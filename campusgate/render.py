@@ -120,7 +120,11 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
     actions = item.get("actions") or []
     table.add_row(
         heading("actions", lang),
-        ", ".join(f"{a}（{label(a, lang, item['kind'])}）" if lang == "zh" else a for a in actions)
+        (
+            "、".join(f"{label(a, lang, item['kind'])}（{a}）" for a in actions)
+            if lang == "zh"
+            else ", ".join(actions)
+        )
         or "—",
     )
     out.print(table)
@@ -132,11 +136,12 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
 
         for e in item["history"]:
             at = local_text(e["at"]) or ""
-            note = e.get("reason") or ""
+            parts = [e.get("reason") or ""]
             if e.get("changes"):
-                note = (note + " " if note else "") + event_changes(e["changes"], lang)
+                parts.append(event_changes(e["changes"], lang))
             if e.get("as_of") and e["as_of"] != at[:10]:  # acted for another date than its own
-                note = (note + " " if note else "") + render("as_of_note", lang, date=e["as_of"])
+                parts.append(render("as_of_note", lang, date=e["as_of"]))
+            note = "\n".join(part for part in parts if part)  # each on its own line
             kind = item["kind"]
             moved = f"{label(e['from_state'], lang, kind) or '—'} → "
             moved += label(e["to_state"], lang, kind)

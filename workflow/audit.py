@@ -40,7 +40,7 @@ from campusgate.models import (
 from campusgate.workflow import clock
 from campusgate.workflow.clock import now_utc
 from campusgate.workflow.errors import ConcurrentChange, InvalidInput
-from campusgate.workflow.messages import label
+from campusgate.workflow.messages import OsReason, label
 from campusgate.workflow.scope import Actor, require_admin
 from campusgate.workflow.tx import writing
 
@@ -792,8 +792,12 @@ def read_checkpoints(path: str | Path) -> list[dict[str, Any]]:
     path = Path(path)
     try:
         content = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput("checkpoint_file_invalid", path=str(path), detail=str(exc)) from None
+    except OSError as exc:
+        raise InvalidInput(
+            "checkpoint_file_invalid", path=str(path), detail=OsReason.of(exc)
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput("checkpoint_file_invalid", path=str(path), detail="UTF-8") from None
     try:
         whole = json.loads(content)
         found = whole if isinstance(whole, list) else [whole]

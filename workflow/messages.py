@@ -145,6 +145,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # permission (exit 4)
     "admin_only": ("只有管理员（admin）可以执行此操作", "only an admin may do this"),
+    "audit_show_admin_only": (
+        "只有管理员（admin）可以查看组织与全部事项的审计记录；查看单个事项的请用 --item ID",
+        "only an admin may read the organisation's and every item's audit trail; for one item's,"
+        " use --item ID",
+    ),
     "not_permitted": (
         "{actor} 无权对事项 {id}（{state}）执行 “{trigger}”：需要{who}",
         "{actor} may not '{trigger}' item {id} ({state}): needs {who}",
@@ -501,8 +506,10 @@ MESSAGES |= {
         "{school} has received {cap} whitelist items this year, its cap; item {item} may not enter",
     ),
     "entry_in_future": (
-        "进校日期 {date} 晚于今天（{today}），不能登记；演练请设置 CAMPUSGATE_TODAY",
-        "entry date {date} is after today ({today}); a later date is a drill (CAMPUSGATE_TODAY)",
+        "进校日期 {date} 晚于今天（{today}），不能登记；演练请设置 CAMPUSGATE_TODAY"
+        "（配置文件中需有 [clock] allow_override = true）",
+        "entry date {date} is after today ({today}); a later date is a drill (CAMPUSGATE_TODAY,"
+        " with [clock] allow_override = true in the configuration file)",
     ),
     "not_permitted_entry": (
         "{actor} 无权为 {school} 登记进校：须为管理员，或覆盖该校的审核人、审批人",

@@ -42,7 +42,7 @@ def show(
         ]
         return [e for e in found if start is None or _at(e["at"]) >= start]
     with db.read() as session:
-        require_admin(session, login)
+        require_admin(session, login, "audit_show_admin_only")
         org_query = select(OrgEvent).order_by(OrgEvent.seq)
         if start is not None:
             org_query = org_query.where(OrgEvent.at >= start)

@@ -178,8 +178,11 @@ def test_audit_show(db: Database) -> None:
     assert len(ok_json(db, "admin", "audit show --since 2000-01-01")) == len(everything)
     human = ok(db, "li.na", f"--lang en audit show --item {item_id}").stdout.splitlines()
     assert len(human) == 2 and "li.na" in human[0] and "wang.fang" in human[1]
-    refused(db, "li.na", "audit show --org", exit=4, stderr=ADMIN_ONLY)
-    refused(db, "li.na", "audit show", exit=4, stderr=ADMIN_ONLY)
+    audit_only = (
+        "错误：只有管理员（admin）可以查看组织与全部事项的审计记录；查看单个事项的请用 --item ID\n"
+    )
+    refused(db, "li.na", "audit show --org", exit=4, stderr=audit_only)
+    refused(db, "li.na", "audit show", exit=4, stderr=audit_only)
     refused(db, "zhou.qiang", f"audit show --item {item_id}", exit=4)
     refused(db, "li.na", "audit show --item 999", exit=3)
     refused(db, "admin", f"audit show --item {item_id} --org", exit=2)
@@ -242,6 +245,14 @@ def test_a_log_that_grew_after_a_checkpoint_still_agrees(
     both = tmp_path / "both.json"
     both.write_text(json.dumps([mark, second]), encoding="utf-8")
     assert verified(db, "--against", str(both))["ok"] is True
+    gone = tmp_path / "gone.json"
+    refused(
+        db,
+        "li.na",
+        ["audit", "verify", "--against", str(gone)],
+        exit=2,
+        stderr=f"错误：检查点文件 {gone} 无效：文件或文件夹不存在\n",
+    )
     # an event rewritten (hash recomputed) before the checkpoint: the head shows it
     behind_the_back(
         db,
