@@ -268,7 +268,10 @@ def quota() -> None:
 @click.option("--jurisdiction", required=True)
 @click.option("--year", required=True)
 @click.option("--max", "max_items", required=True, help="Most whitelist items this year.")
-@click.option("--per-school", help="Most distinct items one school may receive a year.")
+@click.option(
+    "--per-school",
+    help="Most distinct items one school may receive a year; `none` lifts the cap.",
+)
 def quota_set(
     app: App, jurisdiction: str, year: str, max_items: str, per_school: str | None
 ) -> None:

@@ -368,6 +368,10 @@ def show(db: Database, login: str) -> list[dict[str, Any]]:
         return [node(jid) for jid in roots]
 
 
+#: What ``--per-school`` takes to lift a school's cap.
+NO_CAP = frozenset({"none", "无"})
+
+
 def set_quota(
     db: Database,
     login: str,
@@ -379,7 +383,8 @@ def set_quota(
 ) -> dict[str, Any]:
     year_value = validate.year(year)
     maximum = validate.count("max", max_items)
-    per_school = validate.count("per_school", per_school_max, minimum=1)
+    lifted = isinstance(per_school_max, str) and per_school_max.strip().lower() in NO_CAP
+    per_school = None if lifted else validate.count("per_school", per_school_max, minimum=1)
     if maximum is None:
         raise InvalidInput("missing_field", field="max")
     with writing(db) as session:
@@ -398,7 +403,7 @@ def set_quota(
             row = Quota(jurisdiction_id=jid, year=year_value)
             session.add(row)
         row.max_items = maximum
-        if per_school is not None:  # not given: the cap stays as it was
+        if per_school is not None or lifted:  # not given: the cap stays as it was
             row.per_school_max = per_school
         _recorded(session, login, "quota", key, before)
         return _quota_view(tree, row, taken)

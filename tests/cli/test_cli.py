@@ -1360,6 +1360,14 @@ def test_quota_set_and_show(db: Database) -> None:
     assert [q["jurisdiction"] for q in only] == [COUNTY]
     out = ok(db, "admin", "quota show --year 2027").stdout
     assert CITY in out and COUNTY in out and "12" in out
+    # without --per-school the cap stays; none (无) lifts it, and says so in the audit trail
+    kept = ok_json(db, "admin", f"quota set --jurisdiction {CITY} --year 2027 --max 10")
+    assert (kept["max_items"], kept["per_school_max"]) == (10, 6)
+    for lift in ("none", "无"):
+        cmd = f"quota set --jurisdiction {CITY} --year 2027 --max 10 --per-school {lift}"
+        assert ok_json(db, "admin", cmd)["per_school_max"] is None
+    last = ok_json(db, "admin", "audit show --org")[-1]
+    assert last["entity"] == "quota" and last["before"]["per_school_max"] == 6
 
     filed(db)
     assert ok_json(db, "admin", f"quota show --jurisdiction {CITY}")[0]["used"] == 1
