@@ -65,7 +65,8 @@ def is_overdue(state: str, deadline: date | None, today: date) -> bool:
 def ledger_rows(
     session: Session, jurisdiction_id: int, year: int | None, today: date
 ) -> Iterator[list[Any]]:
-    """The ledger's rows, streamed; no reporter among them."""
+    """The ledger's rows, streamed: the items put on the ledger, closed or revoked since
+    included; no reporter among them."""
     owner = aliased(User)
     closing = aliased(ItemEvent)
     query = (
@@ -87,6 +88,9 @@ def ledger_rows(
         .outerjoin(owner, owner.id == Item.owner_id)
         .outerjoin(closing, and_(closing.item_id == Item.id, closing.to_state == PUBLISHED))
         .where(Item.kind == RECTIFICATION, Item.jurisdiction_id == jurisdiction_id)
+        # put on the ledger (filing gives the deadline): a clue not yet filed, or dropped
+        # before it was, is no ledger row
+        .where(Item.deadline.is_not(None))
         .order_by(Item.id)
         .execution_options(yield_per=BATCH)
     )

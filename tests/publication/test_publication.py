@@ -378,7 +378,11 @@ def test_export_refusals(db: Database, tmp_path: Path) -> None:
 def test_the_ledger_never_carries_the_reporter(db: Database, tmp_path: Path) -> None:
     open_one = on_ledger(db, deadline="2026-12-31")
     reported = clue(db, summary="@cmd|' /C calc'!A0", reporter="秘密联系人 13900000000")
+    items.fire(db, "wang.fang", reported, "review")
+    ledgered = Params(standard="不再值班", deadline="2026-12-25", owner="chen.jing")
+    items.fire(db, "wang.fang", reported, "file", ledgered)
     closed = on_ledger(db, deadline="2026-12-20")
+    clue(db, summary="尚未上台账的线索")  # not on the ledger: no row
     items.fire(db, "wang.fang", closed, "publish", Params(result="已整改"))
     closing = items.show_item(db, "admin", closed)["history"][-1]
     closed_on = (
@@ -401,6 +405,7 @@ def test_the_ledger_never_carries_the_reporter(db: Database, tmp_path: Path) -> 
             ]
             text = json.dumps(rows, ensure_ascii=False)
         assert "13900000000" not in text and "13800000000" not in text and "秘密" not in text
+        assert "尚未上台账" not in text
         assert rows[0] == [
             "序号",
             "编号",
