@@ -107,12 +107,14 @@ def jobs_list(app: App) -> None:
 
     def human(data: list[dict[str, Any]]) -> None:
         from campusgate import render
+        from campusgate.workflow.messages import label
 
         render.rows_table(
-            ("job", "schedule_cron", "next_run", "last_run"),
+            ("job", "job_about", "schedule_cron", "next_run", "last_run"),
             [
                 (
                     row["job"],
+                    label(f"job_{row['job']}", app.lang),
                     row["schedule"],
                     (row["next_run"] or "").replace("T", " ")[:16],
                     row["last_run"]["for_date"] if row["last_run"] else None,

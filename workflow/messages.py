@@ -717,6 +717,7 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "subject": ("主题", "subject"),
     "attempts": ("尝试次数", "attempts"),
     "job": ("任务", "job"),
+    "job_about": ("说明", "what it does"),
     "schedule_cron": ("计划（cron，北京时间）", "schedule (cron, Beijing time)"),
     "next_run": ("下次运行", "next run"),
     "last_run": ("上次运行（按日期）", "last run (for date)"),
@@ -894,6 +895,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "entity_user": ("用户", "user"),
     "entity_quota": ("总量控制", "quota"),
     "entity_token": ("令牌", "token"),
+    # the scheduled jobs, by what they do
+    "job_reminders": ("到期提醒", "deadline reminders"),
+    "job_year-end-review": ("年末审查备案", "year-end review"),
+    "job_publish": ("年初发布白名单", "publish the whitelists"),
+    "job_refresh-published": ("更新已发布的名单文件", "refresh the published files"),
+    "job_evaluation": ("执行年度评估结论", "apply the evaluations"),
+    "job_deliver": ("发送待发邮件", "send the outbox"),
+    "job_checkpoint": ("审计存证", "audit checkpoint"),
     # levels
     "province": ("省", "province"),
     "city": ("市", "city"),

@@ -52,6 +52,13 @@ def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
         "checkpoint",
     ]
     assert jobs[0]["last_run"]["for_date"] == TODAY
+    # each job says what it does, in the reader's language
+    from campusgate.workflow.messages import LABELS
+
+    assert all(f"job_{j['job']}" in LABELS for j in jobs)
+    listed = ok(db, "admin", "jobs list").stdout
+    assert "说明" in listed and "到期提醒" in listed and "审计存证" in listed
+    assert "deadline reminders" in ok(db, "admin", "--lang en jobs list").stdout
 
 
 def test_jobs_run_refusals(db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
