@@ -114,7 +114,7 @@ def jobs_list(app: App) -> None:
             [
                 (
                     row["job"],
-                    label(f"job_{row['job']}", app.lang),
+                    label(f"job_named_{row['job']}", app.lang),
                     row["schedule"],
                     (row["next_run"] or "").replace("T", " ")[:16],
                     row["last_run"]["for_date"] if row["last_run"] else None,

@@ -55,7 +55,7 @@ def test_jobs_run_reminders_then_outbox_list(db: Database) -> None:
     # each job says what it does, in the reader's language
     from campusgate.workflow.messages import LABELS
 
-    assert all(f"job_{j['job']}" in LABELS for j in jobs)
+    assert all(f"job_named_{j['job']}" in LABELS for j in jobs)
     listed = ok(db, "admin", "jobs list").stdout
     assert "说明" in listed and "到期提醒" in listed and "审计存证" in listed
     assert "deadline reminders" in ok(db, "admin", "--lang en jobs list").stdout
