@@ -112,6 +112,36 @@ class InFile:
         return self.error.message(lang, KEY)
 
 
+@dataclass(frozen=True)
+class Refusals:
+    """Several refusals of one input as one message parameter, each in full, or in its
+    ``{code}.listed`` words where the catalogue has them (the file named once, around)."""
+
+    errors: tuple[CampusgateError, ...]
+
+    def message(self, lang: str = "zh") -> str:
+        from campusgate.workflow.messages import MESSAGES
+
+        return ("; " if lang == "en" else "；").join(
+            render(f"{e.code}.listed", lang, field_spelling=KEY, **e.params)
+            if f"{e.code}.listed" in MESSAGES
+            else e.message(lang)
+            for e in self.errors
+        )
+
+
+def every_problem(problems: Problems, code: str, **params: Any) -> None:
+    """Raise what ``problems`` found: one problem as it is; several as ``code`` naming each
+    (``{count}``, ``{problems}``), of the kind that decides the exit code."""
+    try:
+        problems.raise_any()
+    except CampusgateError as exc:
+        if not exc.also:
+            raise
+        found = exc.every
+        raise type(exc)(code, count=len(found), problems=Refusals(found), **params) from None
+
+
 #: Names this short (浚县, 淇县) are close to a known one when one character of two is right:
 #: difflib's usual cutoff, 0.6, would ask for more than half.
 SHORT_NAME = 3
@@ -150,6 +180,10 @@ class Problems:
         except _DECIDES as exc:
             self.found.extend(exc.every)
             return None
+
+    def add(self, problem: CampusgateError) -> None:
+        """A problem found without running a check."""
+        self.found.extend(problem.every)
 
     def raise_any(self) -> None:
         if not self.found:

@@ -53,6 +53,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}至少为 {minimum}，收到 “{value}”",
         "{field} must be at least {minimum}, got '{value}'",
     ),
+    "org_file_problems": (
+        "组织文件 {path} 有 {count} 处问题，未做任何更改：{problems}",
+        "organisation file {path} has {count} problems, nothing changed: {problems}",
+    ),
+    # the same refusals inside that list, where the file is already named
+    "org_file_invalid.listed": ("无效：{detail}", "invalid: {detail}"),
+    "org_unknown_table.listed": (
+        "未知的表 {table}；可用：{allowed}",
+        "unknown table {table}; allowed: {allowed}",
+    ),
+    "org_unknown_key.listed": (
+        "{where} 含有未知的键 “{key}”；可用：{allowed}",
+        "{where}: unknown key '{key}'; allowed: {allowed}",
+    ),
+    "org_duplicate.listed": (
+        "{where}：“{name}” 出现了两次（首次在 {first}）",
+        "{where}: '{name}' appears twice (first at {first})",
+    ),
+    "org_entry_invalid.listed": ("{where} 有误：{detail}", "{where}: {detail}"),
     "org_entry_invalid": (
         "组织文件 {path} 的 {where} 有误：{detail}",
         "organisation file {path}, {where}: {detail}",

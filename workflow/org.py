@@ -23,7 +23,9 @@ from campusgate.workflow.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    Problems,
     RuleRefused,
+    every_problem,
     not_found,
 )
 from campusgate.workflow.kinds import LEVELS, ROLES
@@ -269,65 +271,96 @@ _SECTIONS: dict[str, tuple[tuple[str, ...], str, Callable[[Session, str, dict[st
 }
 
 
-def _entries(path: Path, data: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _entries(path: Path, data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """(table, where, entry) of every entry of the file, checked for unknown tables and keys
-    and for an entry named twice."""
-    unknown = [name for name in data if name not in _SECTIONS]
-    if unknown:
-        raise InvalidInput(
-            "org_unknown_table",
-            path=str(path),
-            table=f"[[{unknown[0]}]]",
-            allowed=", ".join(f"[[{name}]]" for name in _SECTIONS),
-        )
+    and for an entry named twice: every such problem of the file, not the first only."""
+    problems = Problems()
+    for name in data:
+        if name not in _SECTIONS:
+            problems.add(
+                InvalidInput(
+                    "org_unknown_table",
+                    path=str(path),
+                    table=f"[[{name}]]",
+                    allowed=", ".join(f"[[{section}]]" for section in _SECTIONS),
+                ),
+            )
+    found = []
     for section, (keys, naming, _) in _SECTIONS.items():
         entries = data.get(section, [])
         if not isinstance(entries, list):
-            raise InvalidInput("org_file_invalid", path=str(path), detail=f"[[{section}]]")
+            problems.add(InvalidInput("org_file_invalid", path=str(path), detail=f"[[{section}]]"))
+            continue
         seen: dict[str, str] = {}
         for number, entry in enumerate(entries, 1):
             where = f"[[{section}]] #{number}"
             if not isinstance(entry, dict):
-                raise InvalidInput("org_file_invalid", path=str(path), detail=where)
+                problems.add(InvalidInput("org_file_invalid", path=str(path), detail=where))
+                continue
             for key in entry:
                 if key not in keys:
-                    raise InvalidInput(
-                        "org_unknown_key",
-                        path=str(path),
-                        where=where,
-                        key=key,
-                        allowed=", ".join(keys),
+                    problems.add(
+                        InvalidInput(
+                            "org_unknown_key",
+                            path=str(path),
+                            where=where,
+                            key=key,
+                            allowed=", ".join(keys),
+                        ),
                     )
-            name = entry.get(naming)
-            if isinstance(name, str):
-                if name in seen:
-                    raise InvalidInput(
-                        "org_duplicate", path=str(path), where=where, name=name, first=seen[name]
+            named = entry.get(naming)
+            if isinstance(named, str):
+                if named in seen:
+                    problems.add(
+                        InvalidInput(
+                            "org_duplicate",
+                            path=str(path),
+                            where=where,
+                            name=named,
+                            first=seen[named],
+                        ),
                     )
-                seen[name] = where
-            yield section, where, entry
+                seen[named] = where
+            found.append((section, where, entry))
+    every_problem(problems, "org_file_problems", path=str(path))
+    return found
 
 
 def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
-    """``org load FILE.toml``: create or update everything in the file, all or nothing."""
+    """``org load FILE.toml``: create or update everything in the file, all or nothing. Every
+    problem of the file is named, each with its entry (``[[school]] #3``): first those of its
+    form, then, if there are none, those of the entries themselves."""
     path = Path(path)
     data = read_file(path, "org_file_invalid")
-    entries = list(_entries(path, data))
+    entries = _entries(path, data)
     tally = _Tally()
     with _organising(db, login) as session:
+        problems = Problems()
         for section, where, entry in entries:
-            try:
-                tally.note(_SECTIONS[section][2](session, login, entry))
-            except KeyError as exc:
-                raise InvalidInput(
-                    "org_file_invalid", path=str(path), detail=f"{where}: missing {exc.args[0]}"
-                ) from None
-            except InvalidInput as exc:
-                raise InvalidInput(
-                    "org_entry_invalid", path=str(path), where=where, detail=InFile(exc)
-                ) from None
-            session.flush()
+            outcome = problems.check(_apply, session, login, path, section, where, entry)
+            if outcome is not None:
+                tally.note(outcome)
+        every_problem(problems, "org_file_problems", path=str(path))
     return tally.counts
+
+
+def _apply(
+    session: Session, login: str, path: Path, section: str, where: str, entry: dict[str, Any]
+) -> str:
+    """One entry of an ``org load`` file applied; a refusal names the entry."""
+    try:
+        with session.begin_nested():  # a refused entry leaves nothing of itself behind
+            outcome = _SECTIONS[section][2](session, login, entry)
+            session.flush()
+            return outcome
+    except KeyError as exc:
+        raise InvalidInput(
+            "org_file_invalid", path=str(path), detail=f"{where}: missing {exc.args[0]}"
+        ) from None
+    except (InvalidInput, NotFound) as exc:
+        raise type(exc)(
+            "org_entry_invalid", path=str(path), where=where, detail=InFile(exc)
+        ) from None
 
 
 def show(db: Database, login: str) -> list[dict[str, Any]]:

@@ -436,6 +436,41 @@ def test_load_is_all_or_nothing(db, tmp_path):
     assert org.load(db, "admin", write(tmp_path, ORG_TOML + change_li_na))["created"] == 6
 
 
+def test_load_names_every_problem_of_the_file_at_once(db, tmp_path):
+    """A file with several mistakes is refused naming each with its entry: first those of its
+    form (an unknown key, a name given twice), then, once the form is right, those of the
+    entries (a mistyped parent, a missing department); nothing is written."""
+    form = (
+        '[[jurisdiction]]\nname = "内乡县"\nlevel = "county"\nparent = "南杨市"\n'
+        '[[school]]\nname = "内乡县第一小学"\njurisdiction = "内乡县"\nprincipal = "张三"\n'
+        '[[school]]\nname = "内乡县第一小学"\njurisdiction = "内乡县"\n'
+    )
+    with refused(db, 2, code="org_file_problems") as found:
+        org.load(db, "admin", write(tmp_path, form))
+    zh = found.value.message("zh")
+    assert "有 2 处问题，未做任何更改" in zh
+    assert zh.count(str(tmp_path)) == 1  # the file is named once
+    assert "[[school]] #1 含有未知的键 “principal”" in zh
+    assert "[[school]] #2：“内乡县第一小学” 出现了两次（首次在 [[school]] #1）" in zh
+
+    entries = (
+        '[[jurisdiction]]\nname = "内乡县"\nlevel = "county"\nparent = "南杨市"\n'
+        '[[user]]\nlogin = "bai.xue"\nroles = ["applicant"]\njurisdiction = "鹤壁市"\n'
+        'department = "县卫健委"\n'
+        '[[school]]\nname = "鹤壁市第九中学"\njurisdiction = "鹤壁市"\n'
+    )
+    with refused(db, 3, code="org_file_problems", en=("2 problems",)) as found:
+        org.load(db, "admin", write(tmp_path, entries))
+    zh = found.value.message("zh")
+    assert zh.count(str(tmp_path)) == 1
+    assert "[[jurisdiction]] #1 有误：" in zh and "南杨市" in zh
+    assert "[[user]] #1 有误：" in zh and "县卫健委" in zh
+    # one problem alone reads as it is, naming its entry, with its own exit code (3)
+    alone = '[[school]]\nname = "一中"\njurisdiction = "淇河县"\n'
+    with refused(db, 3, code="org_entry_invalid", zh=("[[school]] #1", "淇河县")):
+        org.load(db, "admin", write(tmp_path, alone))
+
+
 def test_load_rejects_values_of_the_wrong_type(db, tmp_path):
     for text, named in [
         ('[[jurisdiction]]\nname = 123\nlevel = "province"\n', "[[jurisdiction]] #1"),
