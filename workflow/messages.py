@@ -1219,6 +1219,10 @@ MESSAGES |= {
         "token {id} ({login}, valid until {expires}) is shown only this once; keep it safe:\n{token}",
     ),
     "token_revoked": ("令牌 {id} 已吊销", "token {id} revoked"),
+    "token_already_revoked": (
+        "令牌 {id} 已于 {revoked} 吊销，未再改动",
+        "token {id} was already revoked on {revoked}; nothing changed",
+    ),
     "token_empty": ("未输入令牌", "no token given"),
     "as_remote": (
         "连接服务器时身份由个人令牌决定，不能使用 --as / CAMPUSGATE_USER",
