@@ -756,7 +756,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "job_pending": ("发件箱中待发送", "pending in the outbox"),
     "job_note": ("说明", "note"),
     "job_recorded": ("新记录检查点", "checkpoint recorded"),
-    "job_would_record": ("将记录检查点", "would record a checkpoint"),
+    "job_would_recorded": ("将记录检查点", "would record a checkpoint"),
     "job_checkpoint": ("检查点", "checkpoint"),
     "job_skipped": ("已由其他调度进程运行，跳过", "skipped: run elsewhere"),
     # the outbox: the states and kinds of its messages
