@@ -104,6 +104,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "组织文件 {path} 无效：{detail}",
         "organisation file {path} is invalid: {detail}",
     ),
+    "org_file_syntax": (
+        "组织文件 {path} 第 {line} 行第 {column} 列不符合 TOML 语法：{reason}",
+        "organisation file {path} is not valid TOML at line {line}, column {column}: {reason}",
+    ),
     "org_conflict": (
         "{what} “{name}” 已存在且内容不同：{detail}",
         "{what} '{name}' exists with other data: {detail}",
@@ -111,6 +115,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config_invalid": (
         "配置文件 {path} 无效：{detail}",
         "configuration file {path} is invalid: {detail}",
+    ),
+    "config_syntax": (
+        "配置文件 {path} 第 {line} 行第 {column} 列不符合 TOML 语法：{reason}",
+        "configuration file {path} is not valid TOML at line {line}, column {column}: {reason}",
     ),
     "department_outside": (
         "部门 {department} 不属于 {jurisdiction}",

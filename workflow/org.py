@@ -311,7 +311,7 @@ def _entries(path: Path, data: dict[str, Any]) -> Iterator[tuple[str, str, dict[
 def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
     """``org load FILE.toml``: create or update everything in the file, all or nothing."""
     path = Path(path)
-    data = read_file(path, "org_file_invalid")
+    data = read_file(path, "org_file_invalid", "org_file_syntax")
     entries = list(_entries(path, data))
     tally = _Tally()
     with _organising(db, login) as session:

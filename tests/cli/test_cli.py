@@ -1129,6 +1129,30 @@ def test_json_errors_are_one_document_on_stdout(
     assert re.search(r"[\u4e00-\u9fff]", error["message"])  # Chinese by default
 
 
+def test_an_organisation_file_that_is_not_toml_is_refused_naming_line_and_column(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text('[[user]]\nlogin = "zhou.li"\nroles = ["reviewer"\n', encoding="utf-8")
+    refused(
+        db,
+        "admin",
+        ["org", "load", str(path)],
+        exit=2,
+        stderr=f"错误：组织文件 {path} 第 4 行第 1 列不符合 TOML 语法：Unclosed array\n",
+    )
+    refused(
+        db,
+        "admin",
+        ["--lang", "en", "org", "load", str(path)],
+        exit=2,
+        lang="en",
+        stderr=f"error: organisation file {path} is not valid TOML at line 4, column 1: "
+        "Unclosed array\n",
+    )
+    refused_json(db, "admin", ["org", "load", str(path)], exit=2, code="org_file_syntax")
+
+
 @pytest.mark.parametrize(
     ("command", "exit", "message"),
     [
