@@ -221,7 +221,8 @@ def item_view(
     *,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """The JSON shape of an item (SPEC §7), as ``actor`` may see it on ``today``."""
+    """The JSON shape of an item (SPEC §7), as ``actor`` may see it on ``today``: the keys
+    both kinds share, then only those of the item's own kind."""
     names = names or Names(session, [item])
     view: dict[str, Any] = {
         "id": item.id,
@@ -229,11 +230,6 @@ def item_view(
         "state": item.state,
         "year": item.year,
         "jurisdiction": tree.name(item.jurisdiction_id),
-        "department": names.departments.get(item.department_id) if item.department_id else None,
-        "basis_kind": item.basis_kind,
-        "basis_docs": list(item.basis_docs or []),
-        "deadline": item.deadline.isoformat() if item.deadline else None,
-        "owner": names.login(item.owner_id),
         "version": item.version,
         "applied_by": names.login(item.applied_by_id),
         "reviewed_by": names.login(item.reviewed_by_id),
@@ -242,6 +238,9 @@ def item_view(
     }
     if item.kind == WHITELIST:
         view.update(
+            department=names.departments.get(item.department_id) if item.department_id else None,
+            basis_kind=item.basis_kind,
+            basis_docs=list(item.basis_docs or []),
             title=item.title,
             lead_units=list(item.lead_units or []),
             schedule=item.schedule,
@@ -254,6 +253,8 @@ def item_view(
         )
     else:
         view.update(
+            deadline=item.deadline.isoformat() if item.deadline else None,
+            owner=names.login(item.owner_id),
             summary=item.summary,
             source=item.source,
             aspect=item.aspect,

@@ -31,10 +31,10 @@ from tests.org import CITY, COUNTY, PROVINCE, apply, clue, filed, reviewed, set_
 from tests.org import state as state_of
 
 #: The keys SPEC §7 promises for an item (whitelist: ``title``; rectification: ``summary``).
-ITEM_KEYS = frozenset(
-    {"id", "kind", "state", "year", "jurisdiction", "department", "basis_kind", "basis_docs"}
-    | {"deadline", "owner", "version", "actions"}
-)
+ITEM_KEYS = frozenset({"id", "kind", "state", "year", "jurisdiction", "version", "actions"})
+#: The keys of one kind only: an item's JSON carries its own kind's, never the other's.
+WHITELIST_KEYS = frozenset({"title", "department", "basis_kind", "basis_docs", "lead_units"})
+RECTIFICATION_KEYS = frozenset({"summary", "deadline", "owner", "source", "aspect", "standard"})
 HISTORY_KEYS = frozenset({"seq", "trigger", "from_state", "to_state", "actor", "at", "reason"})
 
 #: ``advance``'s summary line on stdout when its only item was refused.
@@ -206,17 +206,17 @@ def test_apply_prints_the_new_id_alone(db: Database) -> None:
 def test_apply_json_is_one_item(db: Database) -> None:
     docs = ("《学校卫生工作条例》", "《中小学健康教育指导纲要》")
     data = ok_json(db, "li.na", apply_argv(docs=docs))
-    assert set(data) >= ITEM_KEYS | {"title"}
-    assert {k: data[k] for k in (*ITEM_KEYS, "title")} == {
+    assert set(data) >= ITEM_KEYS | WHITELIST_KEYS
+    assert not set(data) & RECTIFICATION_KEYS
+    shown = (*ITEM_KEYS, "title", "department", "basis_kind", "basis_docs")
+    assert {k: data[k] for k in shown} == {
         "actions": ["amend", "revoke"],
         "basis_docs": list(docs),
         "basis_kind": "law",
-        "deadline": None,
         "department": "市卫健委",
         "id": 1,
         "jurisdiction": CITY,
         "kind": "whitelist",
-        "owner": None,
         "state": "submitted",
         "version": 1,
         "year": 2027,
@@ -266,6 +266,11 @@ def test_item_list_json_is_a_list(db: Database) -> None:
     assert [i["id"] for i in listed] == [first, second, ledger]
     for entry in listed:
         assert set(entry) >= ITEM_KEYS
+    # each item the keys of its own kind only
+    own = {"whitelist": WHITELIST_KEYS, "rectification": RECTIFICATION_KEYS}
+    for entry in listed:
+        other = RECTIFICATION_KEYS if entry["kind"] == "whitelist" else WHITELIST_KEYS
+        assert set(entry) >= own[entry["kind"]] and not set(entry) & other, entry
     assert listed[0]["title"] == "学生常见病防治宣传"
     assert listed[2]["summary"] == "一线教师节假日被安排校园值班"
     only = ok_json(db, "li.na", "item list --kind rectification")
@@ -370,11 +375,12 @@ def test_clue_add_prints_id_and_json_has_summary(db: Database) -> None:
     assert ok(db, "wang.fang", clue_argv()).stdout == "1\n"
     extra = "--school 淇滨区实验小学 --reporter '教师张某 13800000000'"
     data = ok_json(db, "wang.fang", clue_argv(summary="学校被要求填报重复表格", extra=extra))
-    assert set(data) >= ITEM_KEYS | {"summary"}
+    assert set(data) >= ITEM_KEYS | RECTIFICATION_KEYS
+    assert not set(data) & WHITELIST_KEYS
     assert (data["id"], data["kind"], data["state"]) == (2, "rectification", "submitted")
     assert (data["summary"], data["jurisdiction"]) == ("学校被要求填报重复表格", CITY)
     assert (data["source"], data["aspect"], data["school"]) == ("hotline", "duty", "淇滨区实验小学")
-    assert data["basis_docs"] == [] and data["department"] is None
+    assert (data["deadline"], data["owner"]) == (None, None)
     assert data["reporter"] == "教师张某 13800000000"
     assert data["actions"] == ["review", "revoke"]
     # the reporter's contact is for reviewers and approvers only (SPEC §3.2)
