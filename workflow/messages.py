@@ -254,6 +254,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "责任人 {login} 不在 {jurisdiction} 或其下级",
         "responsible person {login} is not in {jurisdiction} or below",
     ),
+    "owner_no_email": (
+        "责任人 {name}（{login}）没有电子邮箱，设置前收不到整改提醒；设置邮箱：{command} --email 邮箱地址",
+        "responsible person {name} ({login}) has no e-mail address and gets no reminders "
+        "until one is set: {command} --email ADDRESS",
+    ),
     "school_outside": (
         "学校 {school} 不在 {jurisdiction} 或其下级",
         "school {school} is not in {jurisdiction} or below",
@@ -369,6 +374,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
     # the line a refusal is printed as
     "error_line": ("错误：{message}", "error: {message}"),
+    "warning_line": ("注意：{message}", "warning: {message}"),
 }
 
 # --------------------------------------------------------------- configuration, clock, database

@@ -712,6 +712,43 @@ def test_exit_2_malformed_deadline(db: Database) -> None:
     assert (data["deadline"], data["owner"], data["state"]) == ("2027-03-31", "chen.jing", "filed")
 
 
+#: The warning on stderr when a responsible person without e-mail is given an item.
+NO_EMAIL = (
+    "注意：责任人 孙浩（sun.hao）没有电子邮箱，设置前收不到整改提醒；设置邮箱："
+    "campusgate org add-user sun.hao --role applicant --jurisdiction 鹤壁市 "
+    "--department 市公安局 --email 邮箱地址\n"
+)
+
+
+def test_an_owner_without_email_is_accepted_with_a_warning_naming_the_fix(db: Database) -> None:
+    first, second, third = (reviewed_clue(db) for _ in range(3))
+    ledger = "--standard 不再值班 --deadline 2027-03-31 --owner sun.hao"
+    result = run(db, "wang.fang", f"advance file {first} {ledger}")
+    assert result.exit_code == 0
+    assert result.stdout == f"事项 {first}：上台账 → 已上台账\n成功 1 / 共 1\n"
+    assert result.stderr == NO_EMAIL
+    assert state_of(db, first) == "filed"
+    result = run(db, "wang.fang", f"--lang en advance file {second} {ledger} --json")
+    assert result.exit_code == 0
+    assert document(result)["results"][0]["state"] == "filed"  # stdout: the one document
+    assert result.stderr == (
+        "warning: responsible person 孙浩 (sun.hao) has no e-mail address and gets no "
+        "reminders until one is set: campusgate org add-user sun.hao --role applicant "
+        "--jurisdiction 鹤壁市 --department 市公安局 --email ADDRESS\n"
+    )
+    # the command it names gives the address; then no warning
+    fix = NO_EMAIL.split("设置邮箱：")[1].strip().replace("邮箱地址", "sun.hao@example.gov.cn")
+    assert fix.startswith("campusgate ")
+    ok(db, "admin", fix.removeprefix("campusgate "))
+    ok(db, "wang.fang", f"advance file {third} {ledger}")  # ok(): stderr is empty
+
+
+def reviewed_clue(db: Database) -> int:
+    item_id = clue(db)
+    items.fire(db, "wang.fang", item_id, "review")
+    return item_id
+
+
 def test_exit_2_return_needs_a_reason(db: Database) -> None:
     item_id = reviewed(db)
     needs_reason = "错误：操作 “退回” 需要填写理由（--reason）\n"
