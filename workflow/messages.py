@@ -1363,6 +1363,7 @@ MESSAGES |= {
         "{year} 年度统计（其他年度：--year）",
         "figures for {year} (another year: --year)",
     ),
+    "person": ("{name}（{login}）", "{name} ({login})"),
     "whoami_line": (
         "{login}（{name}）：{roles}，{jurisdiction}",
         "{login} ({name}): {roles} in {jurisdiction}",
