@@ -326,6 +326,14 @@ def error_line(lang: str, message: str) -> None:
     click.echo(error_text(lang, message), err=True)
 
 
+def warning_line(lang: str, message: str) -> None:
+    """A warning (done, but mind this) as one line on stderr, in the reader's language; on
+    stdout, ``--json`` stays one document."""
+    from campusgate.workflow.messages import render
+
+    click.echo(render("warning_line", lang, message=message), err=True)
+
+
 def error_text(lang: str, message: str) -> str:
     """A refusal as the line it is printed as, in the reader's language."""
     from campusgate.workflow.messages import render

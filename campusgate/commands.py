@@ -526,14 +526,20 @@ def advance(
         campusgate --as wang.fang advance file 9 --standard 一线教师不再参与值班 \\
           --deadline 2027-03-31 --owner chen.jing
     """
-    from campusgate.app import translate
+    from campusgate.app import translate, warning_line
     from campusgate.workflow import items
 
     params = items.Params(
         reason=reason, standard=standard, deadline=deadline, owner=owner, result=result
     )
     results, worst = items.advance(
-        app.db, app.login, item_ids, trigger, params, explain=lambda exc: translate(exc, app)
+        app.db,
+        app.login,
+        item_ids,
+        trigger,
+        params,
+        explain=lambda exc: translate(exc, app),
+        warn=lambda notice: warning_line(app.lang, notice.message(app.lang)),
     )
 
     def human(_: Any) -> None:

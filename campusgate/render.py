@@ -42,7 +42,7 @@ def items_table(items: list[dict[str, Any]], lang: str, title: str | None = None
         table.add_column(heading(key, lang), overflow="fold")
     for item in items:
         text = item.get("title") or item.get("summary") or ""
-        who = item.get("department") or item.get("owner") or ""
+        who = item.get("department") or person(item.get("owner"), item, lang) or ""
         table.add_row(
             str(item["id"]),
             label(item["kind"], lang),
@@ -91,6 +91,17 @@ FIELDS = (
 )
 
 LABELLED = {"kind", "state", "basis_kind", "source", "aspect"}
+#: Fields whose values are logins, shown with the person's name.
+PEOPLE = frozenset({"ratified_by", "owner", "applied_by", "reviewed_by"})
+
+
+def person(login: str | None, item: dict[str, Any], lang: str) -> str | None:
+    """A login an item names, as people read it: 姓名（login）, or the login alone when the
+    item knows no other name for it (a system actor, a user since removed)."""
+    name = (item.get("people") or {}).get(login) if login else None
+    if not name or name == login:
+        return login
+    return render("person", lang, name=name, login=login)
 
 
 def item_detail(item: dict[str, Any], lang: str) -> None:
@@ -107,6 +118,8 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
         elif key in LABELLED:
             word = label(value, lang, item["kind"])
             shown = f"{word} ({value})" if word != value else value
+        elif key in PEOPLE:
+            shown = person(value, item, lang) or ""
         else:
             shown = str(value)
         table.add_row(heading(key, lang), shown)
@@ -138,7 +151,13 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
             at = local_text(e["at"]) or ""
             parts = [e.get("reason") or ""]
             if e.get("changes"):
-                parts.append(event_changes(e["changes"], lang))
+                changes = {
+                    k: [person(v, item, lang) if isinstance(v, str) else v for v in value]
+                    if k in PEOPLE and isinstance(value, list)
+                    else value
+                    for k, value in e["changes"].items()
+                }
+                parts.append(event_changes(changes, lang))
             if e.get("as_of") and e["as_of"] != at[:10]:  # acted for another date than its own
                 parts.append(render("as_of_note", lang, date=e["as_of"]))
             note = "\n".join(part for part in parts if part)  # each on its own line
@@ -146,7 +165,8 @@ def item_detail(item: dict[str, Any], lang: str) -> None:
             moved = f"{label(e['from_state'], lang, kind) or '—'} → "
             moved += label(e["to_state"], lang, kind)
             trigger = label(e["trigger"], lang, kind)
-            history.add_row(str(e["seq"]), trigger, moved, e["actor"], at, note)
+            actor = person(e["actor"], item, lang) or ""
+            history.add_row(str(e["seq"]), trigger, moved, actor, at, note)
         out.print(history)
 
 

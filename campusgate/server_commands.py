@@ -152,9 +152,14 @@ def token_revoke(app: App, token_id: str) -> None:
         campusgate --as tian.yu token revoke 7
     """
     from campusgate.workflow import tokens
+    from campusgate.workflow.clock import local_text
 
     row = tokens.revoke(app.db, app.login, token_id)
-    emit(app, row, app.t("token_revoked", id=row["id"]))
+    if row["already_revoked"]:
+        message = app.t("token_already_revoked", id=row["id"], revoked=local_text(row["revoked"]))
+    else:
+        message = app.t("token_revoked", id=row["id"])
+    emit(app, row, message)
 
 
 @command(cli, "whoami")

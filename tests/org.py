@@ -8,13 +8,13 @@ login          roles                       where
 admin          admin                       河南省
 he.jun         approver                    河南省 (ratifies the city's emergencies)
 li.na          applicant                   鹤壁市, 市卫健委
-sun.hao        applicant                   鹤壁市, 市公安局
+sun.hao        applicant                   鹤壁市, 市公安局 (no e-mail)
 wang.fang      reviewer                    鹤壁市
 liu.yang       reviewer                    鹤壁市
 zhao.lei       approver                    鹤壁市
 qian.min       approver                    鹤壁市
 gao.feng       reviewer, approver          鹤壁市 (both hats: separation of duties)
-chen.jing      applicant                   鹤壁市, 市卫健委 (a responsible person)
+chen.jing      applicant                   鹤壁市, 市卫健委 (a responsible person, with e-mail)
 zhou.qiang     applicant                   淇滨区, 淇滨区卫健委
 wu.min         reviewer                    淇滨区
 zheng.hua      approver                    淇滨区
@@ -67,6 +67,7 @@ USERS: list[dict[str, Any]] = [
         "jurisdiction": CITY,
         "department": "市卫健委",
         "name": "陈静",
+        "email": "chen.jing@example.gov.cn",
     },
     {
         "login": "zhou.qiang",

@@ -462,7 +462,7 @@ def test_advance_of_many_items_refuses_one_changed_since_its_snapshot(db: Databa
     the rest go through."""
     first, second, third = apply(db), apply(db), apply(db)
     outcomes = items.fire_each(db, "wang.fang", [first, second, third], "review")
-    expected = {"kind": "whitelist", "state": "reviewed", "version": 2}
+    expected = {"kind": "whitelist", "state": "reviewed", "version": 2, "notices": []}
     assert next(outcomes) == (first, {"id": first, **expected})
     items.fire(db, "liu.yang", second, "review")  # someone else, in between
     before = snapshot(db)

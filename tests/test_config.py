@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,40 @@ def test_a_broken_config_is_invalid_input(tmp_path: Path, text: str, words: str)
     with pytest.raises(InvalidInput) as excinfo:
         load_settings(str(path))
     assert words in excinfo.value.message("en")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "reason"),
+    [
+        ('[database]\nurl = "x\n', 2, 9, "Illegal character '\\n'"),
+        ("\ufeff[smtp]\nport = = 3\n", 2, 8, "Invalid value"),  # the BOM is no column
+        ("[smtp]\nport = [1,", 2, 11, "Invalid value"),  # at the end of the document
+    ],
+)
+def test_a_config_that_is_not_toml_names_file_line_column_in_the_readers_language(
+    tmp_path: Path, text: str, line: int, column: int, reason: str
+) -> None:
+    path = _write(tmp_path, text)
+    runner = CliRunner()
+    env = {"CAMPUSGATE_CONFIG": None}
+    result = runner.invoke(cli, ["--config", str(path), "item", "list"], env=env)
+    assert result.exit_code == 2
+    assert (result.stdout, result.stderr) == (
+        "",
+        f"错误：配置文件 {path} 第 {line} 行第 {column} 列不符合 TOML 语法：{reason}\n",
+    )
+    result = runner.invoke(
+        cli, ["--lang", "en", "db", "current", "--json"], env={"CAMPUSGATE_CONFIG": str(path)}
+    )
+    assert result.exit_code == 2 and result.stderr == ""
+    assert json.loads(result.stdout) == {
+        "error": {
+            "code": "config_syntax",
+            "message": f"configuration file {path} is not valid TOML at line {line}, "
+            f"column {column}: {reason}",
+            "exit": 2,
+        }
+    }
 
 
 def test_the_cli_reads_the_config_and_names_a_missing_one(tmp_path: Path) -> None:

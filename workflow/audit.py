@@ -750,35 +750,43 @@ def checkpoint(
     db: Database, login: str, as_of: date | None = None, *, actor: Actor | None = None
 ) -> dict[str, Any]:
     """Record and return the head digest of the whole log: by an admin, or by the nightly
-    job's system actor (``actor``); a login never passes as a system actor.
+    job's system actor (``actor``); a login never passes as a system actor."""
+    with writing(db) as session:
+        return record_checkpoint(session, login, as_of, actor=actor)
+
+
+def record_checkpoint(
+    session: Session, login: str, as_of: date | None = None, *, actor: Actor | None = None
+) -> dict[str, Any]:
+    """:func:`checkpoint` in the caller's transaction (the nightly job records it and queues
+    its mails together, and a dry run rolls both back).
 
     On PostgreSQL the event tables are locked against writers (SHARE) while the head is
     computed, so no event with a lower id commits after it: a later recomputation up to the
     same ids finds exactly the same events.
     """
-    with writing(db) as session:
-        if actor is None or not actor.is_system:
-            require_admin(session, login)
-        if db.backend == "postgresql":
-            session.execute(text("LOCK TABLE item_events, org_events IN SHARE MODE"))
-        last_item = session.scalar(select(func.max(ItemEvent.id))) or 0
-        last_org = session.scalar(select(func.max(OrgEvent.seq))) or 0
-        mark = {"last_item_event": last_item, "last_org_event": last_org}
-        (now,) = heads_at(session, [mark])
-        row = Checkpoint(
-            at=now_utc(),
-            actor=login,
-            as_of=as_of or clock.today(),
-            items=now["items"],
-            item_events=now["item_events"],
-            last_item_event=last_item,
-            org_events=now["org_events"],
-            last_org_event=last_org,
-            head=now["head"],
-        )
-        session.add(row)
-        session.flush()
-        return checkpoint_view(row)
+    if actor is None or not actor.is_system:
+        require_admin(session, login)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE item_events, org_events IN SHARE MODE"))
+    last_item = session.scalar(select(func.max(ItemEvent.id))) or 0
+    last_org = session.scalar(select(func.max(OrgEvent.seq))) or 0
+    mark = {"last_item_event": last_item, "last_org_event": last_org}
+    (now,) = heads_at(session, [mark])
+    row = Checkpoint(
+        at=now_utc(),
+        actor=login,
+        as_of=as_of or clock.today(),
+        items=now["items"],
+        item_events=now["item_events"],
+        last_item_event=last_item,
+        org_events=now["org_events"],
+        last_org_event=last_org,
+        head=now["head"],
+    )
+    session.add(row)
+    session.flush()
+    return checkpoint_view(row)
 
 
 def read_checkpoints(path: str | Path) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ wrong type, is refused naming the file, the key and what is allowed.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 import types
 from dataclasses import dataclass, field, fields
@@ -200,15 +201,51 @@ def _section(data: dict[str, Any], name: str, path: Path) -> Any:
     return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
 
 
-def read_file(path: Path, code: str = "config_invalid") -> dict[str, Any]:
-    """A TOML file (the configuration, an organisation file); unreadable or malformed, the
-    refusal ``code`` naming it and why."""
+def read_file(
+    path: Path, code: str = "config_invalid", syntax: str = "config_syntax"
+) -> dict[str, Any]:
+    """A TOML file (the configuration, an organisation file); unreadable, the refusal
+    ``code`` naming it and why; not TOML, the refusal ``syntax`` naming it, the line, the
+    column and tomllib's reason."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        content = path.read_text(encoding="utf-8-sig")
     except OSError as exc:  # missing, a folder, not readable: the reason in the reader's words
         raise InvalidInput(code, path=str(path), detail=OsReason.of(exc)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise InvalidInput(code, path=str(path), detail=str(exc)) from None
+    try:
+        return tomllib.loads(content)
+    except tomllib.TOMLDecodeError as exc:
+        where = _syntax_error(content, exc)
+        if where is None:  # a message tomllib did not place: as it is
+            raise InvalidInput(code, path=str(path), detail=str(exc)) from None
+        reason, line, column = where
+        raise InvalidInput(
+            syntax, path=str(path), line=line, column=column, reason=reason
+        ) from None
+
+
+#: tomllib's message before Python 3.14: the reason, then where (``suffixed_err``).
+_PLACED = re.compile(
+    r"(?P<reason>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)",
+    re.DOTALL,
+)
+
+
+def _syntax_error(content: str, exc: tomllib.TOMLDecodeError) -> tuple[str, int, int] | None:
+    """tomllib's reason, line and column (both from 1) of a syntax error; the end of the
+    document is placed after its last character, as tomllib counts."""
+    placed = [getattr(exc, name, None) for name in ("msg", "lineno", "colno")]
+    if None not in placed:  # Python 3.14 and later say it themselves
+        return str(placed[0]), int(str(placed[1])), int(str(placed[2]))
+    found = _PLACED.fullmatch(str(exc))
+    if found is None:
+        return None
+    if found["line"] is not None:
+        return found["reason"], int(found["line"]), int(found["column"])
+    line = content.count("\n") + 1
+    column = len(content) - content.rfind("\n")  # rfind: -1 on the first line
+    return found["reason"], line, column
 
 
 def load_settings(config: str | None = None, db: str | None = None) -> Settings:

@@ -3,13 +3,16 @@ changed and record what they set."""
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from campusgate.workflow.clock import now_utc
-from campusgate.workflow.errors import InvalidInput
+from campusgate.workflow.errors import InvalidInput, Notice
 
 if TYPE_CHECKING:
+    from campusgate.models import User
     from campusgate.workflow.firing import Firing
 
 Effect = Callable[["Firing"], None]
@@ -62,6 +65,25 @@ def put_on_ledger(f: Firing) -> None:
         old_owner = f.item.owner.login if f.item.owner is not None else None
         f.item.owner_id = f.owner.id
         f.changes["owner"] = [old_owner, f.owner.login]
+    if not f.owner.email:
+        f.notices.append(unreachable_owner(f.owner))
+
+
+def unreachable_owner(owner: User) -> Notice:
+    """The warning that a responsible person without an e-mail address gets no reminders,
+    with the command that gives them one (roles, jurisdiction, department kept)."""
+    words = ["campusgate", "org", "add-user", owner.login]
+    for role in sorted(owner.roles):
+        words += ["--role", role]
+    words += ["--jurisdiction", owner.jurisdiction.name]
+    if owner.department is not None:
+        words += ["--department", owner.department.name]
+    command = " ".join(w if _PLAIN.fullmatch(w) else shlex.quote(w) for w in words)
+    return Notice("owner_no_email", {"login": owner.login, "name": owner.name, "command": command})
+
+
+#: A word the shell takes as it is (Chinese names need no quotes).
+_PLAIN = re.compile(r"[^\s'\"\\$`;&|<>()*?!#~{}\[\]]+")
 
 
 @effect

@@ -28,6 +28,7 @@ from campusgate.workflow.errors import (
     ConcurrentChange,
     InvalidInput,
     NotFound,
+    Notice,
     PermissionDenied,
     RuleRefused,
 )
@@ -188,8 +189,8 @@ def fire_each(
     today: date | None = None,
 ) -> Iterator[tuple[int | str, dict[str, Any] | Exception]]:
     """``advance``: fire ``trigger`` on each item in its own transaction, yielding each id
-    with its ``id``/``kind``/``state``/``version`` or the error that refused it (an internal one
-    included). The acting user, the tree and the items' versions are read once, in one
+    with its ``id``/``kind``/``state``/``version``/``notices`` or the error that refused it (an
+    internal one included). The acting user, the tree and the items' versions are read once, in one
     snapshot; each write then checks its item's version against it (exit 6 if it moved).
     A credential for ``who`` is checked in that snapshot: if it does not hold, nothing is
     fired and its refusal is raised (exit 4)."""
@@ -232,12 +233,13 @@ def fire_each(
                 if isinstance(acting, Exception):
                     raise acting
                 with _writing_snapshot(db, writer, seen.pop(key)) as (session, item):
-                    transition(session, acting, item, trigger, clean, tree, today=today)
+                    notices = transition(session, acting, item, trigger, clean, tree, today=today)
                     outcome: dict[str, Any] | Exception = {
                         "id": item.id,
                         "kind": item.kind,
                         "state": item.state,
                         "version": item.version,
+                        "notices": notices,
                     }
             except Exception as exc:  # each id stands alone
                 outcome = exc
@@ -256,11 +258,12 @@ def advance(
     params: Params | None = None,
     *,
     explain: Explain,
+    warn: Callable[[Notice], None] | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """``advance`` as the CLI and the server answer it: one result per id (``id``, ``ok``,
     ``kind``, ``state``, ``error``; a refused item's kind and state as the user may read them)
     and the exit code of the worst outcome (an internal error, 1, outranks everything, then
-    the highest)."""
+    the highest). ``warn`` is told what a done item's transition noticed, as it is done."""
     results: list[dict[str, Any]] = []
     codes: list[int] = []
     refused: list[int | str] = []
@@ -280,6 +283,9 @@ def advance(
             refused.append(item_id)
             codes.append(exit_code)
         else:
+            for notice in outcome["notices"]:
+                if warn is not None:
+                    warn(notice)
             results.append(
                 {
                     "id": outcome["id"],
@@ -321,10 +327,11 @@ def transition(
     today: date | None = None,
     cache: dict[Any, Any] | None = None,
     writes: audit.Writes | None = None,
-) -> None:
-    """Check and apply one transition inside the caller's transaction. Jobs batch these:
-    firings sharing a ``cache`` share what guards looked up (a quota's places), and given
-    ``writes`` the item and its event wait there to be written with the others'."""
+) -> list[Notice]:
+    """Check and apply one transition inside the caller's transaction; return what the
+    caller should be told though it went through (an owner no reminder reaches). Jobs batch
+    these: firings sharing a ``cache`` share what guards looked up (a quota's places), and
+    given ``writes`` the item and its event wait there to be written with the others'."""
     machine = MACHINES[item.kind]
     if trigger not in machine.triggers:
         trigger = trigger_code(trigger, item.kind)
@@ -362,6 +369,7 @@ def transition(
         as_of=today,
         writes=writes,
     )
+    return firing.notices
 
 
 def amend(

@@ -39,6 +39,18 @@ class CampusgateError(Exception):
         return self.message("en")
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something the caller should be told although nothing was refused (a warning): a
+    message ``code`` and its ``params``, read in either language."""
+
+    code: str
+    params: dict[str, Any]
+
+    def message(self, lang: str = "zh") -> str:
+        return render(self.code, lang, **self.params)
+
+
 class InvalidInput(CampusgateError):
     """Malformed or missing input, unknown trigger."""
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from campusgate.models import Item, User
+from campusgate.workflow.errors import Notice
 from campusgate.workflow.scope import Actor, Tree
 
 
@@ -36,6 +37,8 @@ class Firing:
     cache: dict[Any, Any] = field(default_factory=dict)
     #: what the effects changed, as ``{field: [old, new]}``; recorded in the event
     changes: dict[str, Any] = field(default_factory=dict)
+    #: what the caller should be told though the transition went through (warnings)
+    notices: list[Notice] = field(default_factory=list)
 
     def given(self, param: str) -> bool:
         return bool(getattr(self, param))

@@ -123,6 +123,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "组织文件 {path} 无效：{detail}",
         "organisation file {path} is invalid: {detail}",
     ),
+    "org_file_syntax": (
+        "组织文件 {path} 第 {line} 行第 {column} 列不符合 TOML 语法：{reason}",
+        "organisation file {path} is not valid TOML at line {line}, column {column}: {reason}",
+    ),
     "org_conflict": (
         "{what} “{name}” 已存在且内容不同：{detail}",
         "{what} '{name}' exists with other data: {detail}",
@@ -130,6 +134,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "config_invalid": (
         "配置文件 {path} 无效：{detail}",
         "configuration file {path} is invalid: {detail}",
+    ),
+    "config_syntax": (
+        "配置文件 {path} 第 {line} 行第 {column} 列不符合 TOML 语法：{reason}",
+        "configuration file {path} is not valid TOML at line {line}, column {column}: {reason}",
     ),
     "department_outside": (
         "部门 {department} 不属于 {jurisdiction}",
@@ -274,6 +282,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "责任人 {login} 不在 {jurisdiction} 或其下级",
         "responsible person {login} is not in {jurisdiction} or below",
     ),
+    "owner_no_email": (
+        "责任人 {name}（{login}）没有电子邮箱，设置前收不到整改提醒；设置邮箱：{command} --email 邮箱地址",
+        "responsible person {name} ({login}) has no e-mail address and gets no reminders "
+        "until one is set: {command} --email ADDRESS",
+    ),
     "school_outside": (
         "学校 {school} 不在 {jurisdiction} 或其下级",
         "school {school} is not in {jurisdiction} or below",
@@ -400,6 +413,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
     # the line a refusal is printed as
     "error_line": ("错误：{message}", "error: {message}"),
+    "warning_line": ("注意：{message}", "warning: {message}"),
 }
 
 # --------------------------------------------------------------- configuration, clock, database
@@ -799,7 +813,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "job_pending": ("发件箱中待发送", "pending in the outbox"),
     "job_note": ("说明", "note"),
     "job_recorded": ("新记录检查点", "checkpoint recorded"),
-    "job_would_record": ("将记录检查点", "would record a checkpoint"),
+    "job_would_recorded": ("将记录检查点", "would record a checkpoint"),
     "job_checkpoint": ("检查点", "checkpoint"),
     "job_skipped": ("已由其他调度进程运行，跳过", "skipped: run elsewhere"),
     # the outbox: the states and kinds of its messages
@@ -1273,6 +1287,10 @@ MESSAGES |= {
         "token {id} ({login}, valid until {expires}) is shown only this once; keep it safe:\n{token}",
     ),
     "token_revoked": ("令牌 {id} 已吊销", "token {id} revoked"),
+    "token_already_revoked": (
+        "令牌 {id} 已于 {revoked} 吊销，未再改动",
+        "token {id} was already revoked on {revoked}; nothing changed",
+    ),
     "token_empty": ("未输入令牌", "no token given"),
     "as_remote": (
         "连接服务器时身份由个人令牌决定，不能使用 --as / CAMPUSGATE_USER",
@@ -1399,6 +1417,7 @@ MESSAGES |= {
         "{year} 年度统计（其他年度：--year）",
         "figures for {year} (another year: --year)",
     ),
+    "person": ("{name}（{login}）", "{name} ({login})"),
     "whoami_line": (
         "{login}（{name}）：{roles}，{jurisdiction}",
         "{login} ({name}): {roles} in {jurisdiction}",

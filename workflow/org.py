@@ -331,7 +331,7 @@ def load(db: Database, login: str, path: str | Path) -> dict[str, int]:
     problem of the file is named, each with its entry (``[[school]] #3``): first those of its
     form, then, if there are none, those of the entries themselves."""
     path = Path(path)
-    data = read_file(path, "org_file_invalid")
+    data = read_file(path, "org_file_invalid", "org_file_syntax")
     entries = _entries(path, data)
     tally = _Tally()
     with _organising(db, login) as session:

@@ -121,7 +121,10 @@ def issue(
 
 
 def revoke(db: Database, actor: str, token_id: int | str) -> dict[str, Any]:
-    """Revoke a token (admin only); revoking it again changes nothing."""
+    """Revoke a token (admin only); revoking it again changes nothing and records nothing.
+
+    The token as ``token list`` shows it, with ``already_revoked``: whether it was revoked
+    before this call (its ``revoked`` then is that earlier time)."""
     ident = validate.count("id", token_id, minimum=1)
     with writing(db) as session:
         row = session.get(Token, ident)
@@ -129,12 +132,13 @@ def revoke(db: Database, actor: str, token_id: int | str) -> dict[str, Any]:
             raise NotFound("no_token", id=token_id)
         require_admin(session, actor)
         before = _state(row)
-        if row.revoked_at is None:
+        already = row.revoked_at is not None
+        if not already:
             row.revoked_at = now_utc()
             audit.record_org(
                 session, actor, "token", str(row.id), before, _state(row), action="revoked"
             )
-        return describe(row)
+        return {**describe(row), "already_revoked": already}
 
 
 def describe(row: Token) -> dict[str, Any]:

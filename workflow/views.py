@@ -80,6 +80,9 @@ def show_item(db: Database, who: Who, item_id: int | str) -> dict[str, Any]:
             raise PermissionDenied("not_readable", actor=login, id=item.id)
         view = item_view(session, item, actor, tree)
         view["history"] = history(session, item.id)
+        view["people"] |= _names_of(
+            session, {e["actor"] for e in view["history"]} - set(view["people"])
+        )
         evaluation = session.get(Evaluation, item.id)
         if evaluation is not None:
             view["evaluation"] = evaluation_view(evaluation)
@@ -146,6 +149,14 @@ def history(session: Session, item_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def _names_of(session: Session, logins: set[str]) -> dict[str, str]:
+    """``{login: name}`` of the users among ``logins`` (a system actor is none)."""
+    if not logins:
+        return {}
+    rows = session.execute(select(User.login, User.name).where(User.login.in_(logins)))
+    return {login: name or login for login, name in rows}
+
+
 def sees_reporter(actor: Actor, item: Item) -> bool:
     """Privacy: the reporter's contact is for reviewers and approvers of that jurisdiction."""
     return actor.user_id is not None and (
@@ -170,18 +181,22 @@ class Names:
             "school": {it.school_id for it in items if it.school_id is not None},
         }
         parts = [
-            select(literal(table), key, value).where(key.in_(wanted[table]))
-            for table, key, value in (
-                ("user", User.id, User.login),
-                ("department", Department.id, Department.name),
-                ("school", School.id, School.name),
+            select(literal(table), key, value, extra).where(key.in_(wanted[table]))
+            for table, key, value, extra in (
+                ("user", User.id, User.login, User.name),
+                ("department", Department.id, Department.name, literal(None)),
+                ("school", School.id, School.name, literal(None)),
             )
             if wanted[table]
         ]
         found: dict[str, dict[int, str]] = {"user": {}, "department": {}, "school": {}}
+        #: each user's display name, by login
+        self.names: dict[str, str] = {}
         if parts:
-            for table, key, value in session.execute(union_all(*parts)):
+            for table, key, value, extra in session.execute(union_all(*parts)):
                 found[table][key] = value
+                if table == "user":
+                    self.names[value] = extra or value
         self.logins, self.departments, self.schools = (
             found["user"],
             found["department"],
@@ -190,6 +205,11 @@ class Names:
 
     def login(self, user_id: int | None) -> str | None:
         return self.logins.get(user_id) if user_id is not None else None
+
+    def people(self, *user_ids: int | None) -> dict[str, str]:
+        """``{login: name}`` of the users among ``user_ids``."""
+        found = (self.login(uid) for uid in user_ids)
+        return {login: self.names[login] for login in found if login is not None}
 
 
 def actions(
@@ -226,7 +246,8 @@ def item_view(
     *,
     today: date | None = None,
 ) -> dict[str, Any]:
-    """The JSON shape of an item (SPEC §7), as ``actor`` may see it on ``today``."""
+    """The JSON shape of an item (SPEC §7), as ``actor`` may see it on ``today``: the keys
+    both kinds share, then only those of the item's own kind."""
     names = names or Names(session, [item])
     view: dict[str, Any] = {
         "id": item.id,
@@ -234,11 +255,6 @@ def item_view(
         "state": item.state,
         "year": item.year,
         "jurisdiction": tree.name(item.jurisdiction_id),
-        "department": names.departments.get(item.department_id) if item.department_id else None,
-        "basis_kind": item.basis_kind,
-        "basis_docs": list(item.basis_docs or []),
-        "deadline": item.deadline.isoformat() if item.deadline else None,
-        "owner": names.login(item.owner_id),
         "version": item.version,
         "applied_by": names.login(item.applied_by_id),
         "reviewed_by": names.login(item.reviewed_by_id),
@@ -247,6 +263,9 @@ def item_view(
     }
     if item.kind == WHITELIST:
         view.update(
+            department=names.departments.get(item.department_id) if item.department_id else None,
+            basis_kind=item.basis_kind,
+            basis_docs=list(item.basis_docs or []),
             title=item.title,
             lead_units=list(item.lead_units or []),
             schedule=item.schedule,
@@ -259,6 +278,8 @@ def item_view(
         )
     else:
         view.update(
+            deadline=item.deadline.isoformat() if item.deadline else None,
+            owner=names.login(item.owner_id),
             summary=item.summary,
             source=item.source,
             aspect=item.aspect,
@@ -269,5 +290,8 @@ def item_view(
         )
         if sees_reporter(actor, item):
             view["reporter"] = item.reporter
+    view["people"] = names.people(
+        item.applied_by_id, item.reviewed_by_id, item.ratified_by_id, item.owner_id
+    )
     view["actions"] = actions(session, item, actor, tree, today, looked_up)
     return view

@@ -87,7 +87,8 @@ class HistoryEvent(BaseModel):
 
 
 class ItemOut(BaseModel):
-    """An item, as ``item show --json`` prints it; more keys may be added."""
+    """An item, as ``item show --json`` prints it; more keys may be added, and those of one
+    kind only (``department``, ``owner`` …) are passed through as the item has them."""
 
     model_config = ConfigDict(extra="allow")
     id: int
@@ -95,7 +96,6 @@ class ItemOut(BaseModel):
     state: str
     year: int | None = None
     jurisdiction: str | None = None
-    department: str | None = None
     version: int
     actions: list[str]
     history: list[HistoryEvent] | None = None

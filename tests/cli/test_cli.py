@@ -31,10 +31,10 @@ from tests.org import CITY, COUNTY, PROVINCE, apply, clue, filed, reviewed, set_
 from tests.org import state as state_of
 
 #: The keys SPEC §7 promises for an item (whitelist: ``title``; rectification: ``summary``).
-ITEM_KEYS = frozenset(
-    {"id", "kind", "state", "year", "jurisdiction", "department", "basis_kind", "basis_docs"}
-    | {"deadline", "owner", "version", "actions"}
-)
+ITEM_KEYS = frozenset({"id", "kind", "state", "year", "jurisdiction", "version", "actions"})
+#: The keys of one kind only: an item's JSON carries its own kind's, never the other's.
+WHITELIST_KEYS = frozenset({"title", "department", "basis_kind", "basis_docs", "lead_units"})
+RECTIFICATION_KEYS = frozenset({"summary", "deadline", "owner", "source", "aspect", "standard"})
 HISTORY_KEYS = frozenset({"seq", "trigger", "from_state", "to_state", "actor", "at", "reason"})
 
 #: ``advance``'s summary line on stdout when its only item was refused.
@@ -206,17 +206,17 @@ def test_apply_prints_the_new_id_alone(db: Database) -> None:
 def test_apply_json_is_one_item(db: Database) -> None:
     docs = ("《学校卫生工作条例》", "《中小学健康教育指导纲要》")
     data = ok_json(db, "li.na", apply_argv(docs=docs))
-    assert set(data) >= ITEM_KEYS | {"title"}
-    assert {k: data[k] for k in (*ITEM_KEYS, "title")} == {
+    assert set(data) >= ITEM_KEYS | WHITELIST_KEYS
+    assert not set(data) & RECTIFICATION_KEYS
+    shown = (*ITEM_KEYS, "title", "department", "basis_kind", "basis_docs")
+    assert {k: data[k] for k in shown} == {
         "actions": ["amend", "revoke"],
         "basis_docs": list(docs),
         "basis_kind": "law",
-        "deadline": None,
         "department": "市卫健委",
         "id": 1,
         "jurisdiction": CITY,
         "kind": "whitelist",
-        "owner": None,
         "state": "submitted",
         "version": 1,
         "year": 2027,
@@ -266,6 +266,11 @@ def test_item_list_json_is_a_list(db: Database) -> None:
     assert [i["id"] for i in listed] == [first, second, ledger]
     for entry in listed:
         assert set(entry) >= ITEM_KEYS
+    # each item the keys of its own kind only
+    own = {"whitelist": WHITELIST_KEYS, "rectification": RECTIFICATION_KEYS}
+    for entry in listed:
+        other = RECTIFICATION_KEYS if entry["kind"] == "whitelist" else WHITELIST_KEYS
+        assert set(entry) >= own[entry["kind"]] and not set(entry) & other, entry
     assert listed[0]["title"] == "学生常见病防治宣传"
     assert listed[2]["summary"] == "一线教师节假日被安排校园值班"
     only = ok_json(db, "li.na", "item list --kind rectification")
@@ -370,11 +375,12 @@ def test_clue_add_prints_id_and_json_has_summary(db: Database) -> None:
     assert ok(db, "wang.fang", clue_argv()).stdout == "1\n"
     extra = "--school 淇滨区实验小学 --reporter '教师张某 13800000000'"
     data = ok_json(db, "wang.fang", clue_argv(summary="学校被要求填报重复表格", extra=extra))
-    assert set(data) >= ITEM_KEYS | {"summary"}
+    assert set(data) >= ITEM_KEYS | RECTIFICATION_KEYS
+    assert not set(data) & WHITELIST_KEYS
     assert (data["id"], data["kind"], data["state"]) == (2, "rectification", "submitted")
     assert (data["summary"], data["jurisdiction"]) == ("学校被要求填报重复表格", CITY)
     assert (data["source"], data["aspect"], data["school"]) == ("hotline", "duty", "淇滨区实验小学")
-    assert data["basis_docs"] == [] and data["department"] is None
+    assert (data["deadline"], data["owner"]) == (None, None)
     assert data["reporter"] == "教师张某 13800000000"
     assert data["actions"] == ["review", "revoke"]
     # the reporter's contact is for reviewers and approvers only (SPEC §3.2)
@@ -744,6 +750,43 @@ def test_exit_2_malformed_deadline(db: Database) -> None:
     assert result.stdout == f"事项 {item_id}：上台账 → 已上台账\n成功 1 / 共 1\n"
     data = ok_json(db, "chen.jing", f"item show {item_id}")
     assert (data["deadline"], data["owner"], data["state"]) == ("2027-03-31", "chen.jing", "filed")
+
+
+#: The warning on stderr when a responsible person without e-mail is given an item.
+NO_EMAIL = (
+    "注意：责任人 孙浩（sun.hao）没有电子邮箱，设置前收不到整改提醒；设置邮箱："
+    "campusgate org add-user sun.hao --role applicant --jurisdiction 鹤壁市 "
+    "--department 市公安局 --email 邮箱地址\n"
+)
+
+
+def test_an_owner_without_email_is_accepted_with_a_warning_naming_the_fix(db: Database) -> None:
+    first, second, third = (reviewed_clue(db) for _ in range(3))
+    ledger = "--standard 不再值班 --deadline 2027-03-31 --owner sun.hao"
+    result = run(db, "wang.fang", f"advance file {first} {ledger}")
+    assert result.exit_code == 0
+    assert result.stdout == f"事项 {first}：上台账 → 已上台账\n成功 1 / 共 1\n"
+    assert result.stderr == NO_EMAIL
+    assert state_of(db, first) == "filed"
+    result = run(db, "wang.fang", f"--lang en advance file {second} {ledger} --json")
+    assert result.exit_code == 0
+    assert document(result)["results"][0]["state"] == "filed"  # stdout: the one document
+    assert result.stderr == (
+        "warning: responsible person 孙浩 (sun.hao) has no e-mail address and gets no "
+        "reminders until one is set: campusgate org add-user sun.hao --role applicant "
+        "--jurisdiction 鹤壁市 --department 市公安局 --email ADDRESS\n"
+    )
+    # the command it names gives the address; then no warning
+    fix = NO_EMAIL.split("设置邮箱：")[1].strip().replace("邮箱地址", "sun.hao@example.gov.cn")
+    assert fix.startswith("campusgate ")
+    ok(db, "admin", fix.removeprefix("campusgate "))
+    ok(db, "wang.fang", f"advance file {third} {ledger}")  # ok(): stderr is empty
+
+
+def reviewed_clue(db: Database) -> int:
+    item_id = clue(db)
+    items.fire(db, "wang.fang", item_id, "review")
+    return item_id
 
 
 def test_exit_2_return_needs_a_reason(db: Database) -> None:
@@ -1197,6 +1240,30 @@ def test_json_errors_are_one_document_on_stdout(
 ) -> None:
     error = refused_json(db, login, command, exit=exit, code=code)
     assert re.search(r"[\u4e00-\u9fff]", error["message"])  # Chinese by default
+
+
+def test_an_organisation_file_that_is_not_toml_is_refused_naming_line_and_column(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "org.toml"
+    path.write_text('[[user]]\nlogin = "zhou.li"\nroles = ["reviewer"\n', encoding="utf-8")
+    refused(
+        db,
+        "admin",
+        ["org", "load", str(path)],
+        exit=2,
+        stderr=f"错误：组织文件 {path} 第 4 行第 1 列不符合 TOML 语法：Unclosed array\n",
+    )
+    refused(
+        db,
+        "admin",
+        ["--lang", "en", "org", "load", str(path)],
+        exit=2,
+        lang="en",
+        stderr=f"error: organisation file {path} is not valid TOML at line 4, column 1: "
+        "Unclosed array\n",
+    )
+    refused_json(db, "admin", ["org", "load", str(path)], exit=2, code="org_file_syntax")
 
 
 @pytest.mark.parametrize(

@@ -178,7 +178,8 @@ def test_history_names_changed_fields_by_their_labels(db: Database) -> None:
     items.fire(db, "chen.jing", item_id, "publish", Params(result="已整改"))
     shown = _history(ok(db, "wang.fang", f"item show {item_id}").stdout)
     assert _bare(
-        "整改标准：— → 一线教师不再参与值班；整改时限：— → 2027-01-31；责任人：— → chen.jing"
+        "整改标准：— → 一线教师不再参与值班；整改时限：— → 2027-01-31；"
+        "责任人：— → 陈静（chen.jing）"
     ) in (shown)
     assert _bare("整改结果：— → 已整改") in shown
     assert "standard" not in shown and "deadline" not in shown and "result" not in shown
@@ -194,6 +195,28 @@ def test_history_names_changed_fields_by_their_labels(db: Database) -> None:
         "owner": [None, "chen.jing"],
     }
     assert history[3]["changes"] == {"result": [None, "已整改"]}
+
+
+def test_people_are_shown_by_name_and_login_and_json_keeps_the_logins(db: Database) -> None:
+    item_id = on_ledger(db)
+    shown = ok(db, "wang.fang", f"item show {item_id}").stdout
+    fields = _bare(shown.split("历史记录")[0])
+    assert "责任人陈静（chen.jing）" in fields
+    assert "申请/登记人王芳（wang.fang）" in fields and "审核人王芳（wang.fang）" in fields
+    history = _history(shown)
+    assert history.count("王芳（wang.fang）") == 3  # clue, review, file: the same person
+    assert "责任人：—→陈静（chen.jing）" in history
+    english = ok(db, "wang.fang", f"--lang en item show {item_id}").stdout
+    assert "陈静 (chen.jing)" in english and "王芳 (wang.fang)" in english
+    listed = ok(db, "wang.fang", "item list --kind rectification").stdout
+    assert "陈静（chen.jing）" in _bare(listed)
+    assert "陈静 (chen.jing)" in ok(db, "wang.fang", "--lang en item list").stdout
+    # JSON: the logins under their keys, and who they are beside them
+    data = ok_json(db, "wang.fang", f"item show {item_id}")
+    assert (data["owner"], data["applied_by"]) == ("chen.jing", "wang.fang")
+    assert data["history"][0]["actor"] == "wang.fang"
+    assert data["people"] == {"chen.jing": "陈静", "wang.fang": "王芳"}
+    assert ok_json(db, "wang.fang", "item list")[0]["people"] == data["people"]
 
 
 def test_history_labels_amendments_and_evaluations(db: Database) -> None:

@@ -100,6 +100,22 @@ def test_reminders_are_delivered(db: Database, smtp_server: tuple[Handler, int])
     assert deliver.run(db, date(2027, 1, 24), False, _ctx(db, port))["sent"] == 0  # not twice
 
 
+def test_a_reminder_to_an_owner_without_email_is_kept_and_failed_with_the_reason(
+    db: Database, smtp_server: tuple[Handler, int]
+) -> None:
+    handler, port = smtp_server
+    on_ledger(db, owner="sun.hao", deadline="2027-01-31")  # sun.hao has no e-mail address
+    assert reminders.run(db, date(2027, 1, 24))["queued"] == 1
+    with db.read() as session:
+        queued = session.scalars(select(OutboxMessage)).one()
+        assert (queued.recipient, queued.address, queued.state) == ("sun.hao", None, "pending")
+    summary = deliver.run(db, date(2027, 1, 24), False, _ctx(db, port))
+    assert (summary["failed"], summary["sent"]) == (1, 0) and handler.received == []
+    with db.read() as session:
+        failed = session.scalars(select(OutboxMessage)).one()
+    assert (failed.state, failed.last_error) == ("failed", "收件人 sun.hao 没有电子邮箱")
+
+
 def test_no_smtp_configured_keeps_messages_pending(db: Database) -> None:
     _queue(db, "a@example.gov.cn")
     summary = deliver.run(db, date(2027, 1, 24), False, _ctx(db, None))

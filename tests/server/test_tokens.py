@@ -12,8 +12,8 @@ from sqlalchemy import select, text
 from campusgate.cli import cli
 from campusgate.models import Database, Token
 from campusgate.workflow import audit, tokens
-from campusgate.workflow.clock import now_utc
-from tests.cli.test_cli import document, ok_json, refused, refused_json
+from campusgate.workflow.clock import local_text, now_utc, utc_text
+from tests.cli.test_cli import document, ok, ok_json, refused, refused_json
 from tests.cli.test_trust import behind_the_back
 from tests.org import snapshot
 
@@ -64,6 +64,25 @@ def test_issuing_and_revoking_are_organisation_events_that_verify_replays(db: Da
         verdict = audit.verify(session)
     assert not verdict.ok
     assert verdict.first_broken and verdict.first_broken["entity"] == "token"
+
+
+def test_revoking_a_revoked_token_says_so_and_changes_nothing(db: Database) -> None:
+    token_id = ok_json(db, "admin", "token issue li.na")["id"]
+    first = ok(db, "admin", f"token revoke {token_id}")
+    assert first.stdout == f"令牌 {token_id} 已吊销\n"
+    with db.read() as session:
+        revoked_at = session.get(Token, token_id).revoked_at
+    when = local_text(revoked_at)
+    before = snapshot(db)
+    again = ok(db, "admin", f"token revoke {token_id}")
+    assert again.stdout == f"令牌 {token_id} 已于 {when} 吊销，未再改动\n"
+    english = ok(db, "admin", f"--lang en token revoke {token_id}")
+    assert english.stdout == f"token {token_id} was already revoked on {when}; nothing changed\n"
+    data = ok_json(db, "admin", f"token revoke {token_id}")
+    assert data["already_revoked"] is True and data["revoked"] == utc_text(revoked_at)
+    assert snapshot(db) == before  # no second event, the first time kept
+    fresh = ok_json(db, "admin", "token issue li.na")["id"]
+    assert ok_json(db, "admin", f"token revoke {fresh}")["already_revoked"] is False
 
 
 def test_a_token_opens_the_server_until_it_is_revoked(
