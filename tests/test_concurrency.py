@@ -478,11 +478,17 @@ def test_advance_of_many_items_refuses_one_changed_since_its_snapshot(db: Databa
 
 
 def test_advance_decides_each_id_in_the_order_of_spec_7(db: Database) -> None:
-    """Per id: a malformed id (2), an unknown item (3), then the unknown acting user (3)."""
+    """A malformed id is input: it refuses the whole call (2) first. Then per id: an unknown
+    item (3), then the unknown acting user (3)."""
     mine = apply(db)
     found = dict(items.fire_each(db, "nobody", ["abc", "999999", str(mine)], "review"))
     assert {k: (e.exit_code, e.code) for k, e in found.items()} == {
         "abc": (2, "invalid_id"),
+        "999999": (2, "invalid_id"),
+        str(mine): (2, "invalid_id"),
+    }
+    found = dict(items.fire_each(db, "nobody", ["999999", str(mine)], "review"))
+    assert {k: (e.exit_code, e.code) for k, e in found.items()} == {
         "999999": (3, "no_item"),
         str(mine): (3, "no_acting_user"),
     }
