@@ -86,6 +86,15 @@ def configured(app: Any) -> Server | None:
     return Server(normalise(url), token)
 
 
+def sends_in_clear(url: str) -> bool:
+    """Whether a token sent to ``url`` crosses the network unencrypted: ``http://`` to
+    another machine than this one."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1")
+
+
 def normalise(url: str) -> str:
     from campusgate.workflow.errors import InvalidInput
 

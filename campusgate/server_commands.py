@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from campusgate.app import App, cli, command, emit
+from campusgate.app import App, cli, command, emit, warning_line
 
 
 @command(cli, "serve")
@@ -202,8 +202,10 @@ def login(app: App, url: str) -> None:
     if app.login_given:
         raise InvalidInput("as_remote")
     url = remote.normalise(url)
+    if remote.sends_in_clear(url):
+        warning_line(app.lang, app.t("plain_http", url=url))
     if sys.stdin.isatty():
-        secret = click.prompt("token", hide_input=True, err=True)
+        secret = click.prompt(app.t("token_prompt"), hide_input=True, err=True)
     else:
         secret = sys.stdin.readline()
     secret = secret.strip()

@@ -414,6 +414,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the line a refusal is printed as
     "error_line": ("错误：{message}", "error: {message}"),
     "warning_line": ("注意：{message}", "warning: {message}"),
+    "plain_http": (
+        "{url} 不是 https 地址：令牌将以明文经网络发送，请使用 https（或在服务器本机登录）",
+        "{url} is not https: the token will cross the network unencrypted; use https (or log in"
+        " on the server's own machine)",
+    ),
+    "token_prompt": ("令牌", "token"),
 }
 
 # --------------------------------------------------------------- configuration, clock, database

@@ -64,6 +64,25 @@ def test_login_checks_the_token_and_keeps_it_readable_only_by_its_owner(
     assert result.exit_code == 0 and not stored.exists()
 
 
+def test_login_to_a_plain_http_server_elsewhere_warns_that_the_token_travels_in_clear(
+    db: Database, api: Any, issued: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for url, warned in (
+        ("http://campusgate.jyj.example.gov.cn", True),
+        ("https://campusgate.jyj.example.gov.cn", False),
+        ("http://127.0.0.1:8470", False),
+    ):
+        monkeypatch.setattr(remote, "client_factory", lambda _, u=url: TestClient(api, base_url=u))
+        result = invoke(["login", "--server", url, "--json"], {}, issued["wang.fang"])
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["login"] == "wang.fang"  # stdout stays one document
+        warning = (
+            f"注意：{url} 不是 https 地址：令牌将以明文经网络发送，"
+            "请使用 https（或在服务器本机登录）\n"
+        )
+        assert result.stderr == (warning if warned else "")
+
+
 def test_login_with_a_dead_token_stores_nothing(db: Database, in_process: str) -> None:
     result = invoke(["login", "--server", in_process], {}, "cg_1_nonsense\n")
     assert result.exit_code == 4
