@@ -87,7 +87,7 @@ def write_whitelists(
     published list says (a list emptied by revocations is written empty); the paths
     written. With ``dry_run``, the paths it would write, counting the jurisdictions of
     ``publishing`` (whose items a dry run published and rolled back) as changed."""
-    folder = publication.publish_folder(settings, year, create=not dry_run)
+    folder = publication.publish_folder(settings, year, create=False)
     written = []
     with db.read() as session:
         tree = Tree.load(session)
@@ -101,7 +101,10 @@ def write_whitelists(
             for jid, name in tree.names.items()
             if any((folder / f"{name}.{fmt}").exists() for fmt in publication.FORMATS)
         }
-        for jid in sorted({*published, *publishing, *posted}):
+        due = sorted({*published, *publishing, *posted})
+        if due and not dry_run:  # the year's folder is made when there is a list to write
+            publication.publish_folder(settings, year)
+        for jid in due:
             name = tree.name(jid)
             document = publication.whitelist_document(
                 name,

@@ -150,6 +150,9 @@ def test_the_refresh_rewrites_the_files_of_lists_that_changed_and_only_those(
     # a file deleted by hand is written again
     (folder / "鹤壁市.xlsx").unlink()
     assert len(refresh()) == 4 and sorted(files()) == names
+    # a year with no list published and none posted: nothing written, no folder made
+    other_year = refresh_published.run(db, date(2028, 3, 1), False, ctx)
+    assert other_year["files"] == [] and not (tmp_path / "2028").exists()
 
 
 def test_without_a_configured_folder_the_default_one_is_made(
