@@ -4,6 +4,7 @@ Asia/Shanghai explicitly; a run missed while the scheduler was down runs once on
 
 from __future__ import annotations
 
+import logging
 import signal
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +56,11 @@ def build(
     }
     same_run = SAME_RUN_SECONDS if interval_seconds is None else interval_seconds / 2
     setup = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=url)}, **options)
+    # the setup scheduler's own start, job additions and stop would read, in the log, as
+    # the daemon restarting: it says nothing below a warning
+    quiet = logging.getLogger("apscheduler")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
     setup.start(paused=True)
     try:
         for name in only or tuple(JOBS):
@@ -73,6 +79,7 @@ def build(
         # stops, and would consume a missed run it cannot execute
         setup.remove_jobstore("default")
         setup.shutdown(wait=False)
+        quiet.setLevel(level)
     cls = scheduler_class or BlockingScheduler
     return cls(jobstores={"default": SQLAlchemyJobStore(url=url)}, **options)
 
