@@ -559,7 +559,10 @@ def advance(
                 said.add(r["error"]["message"])
                 error_line(app.lang, r["error"]["message"])
         done = sum(1 for r in results if r["ok"])
-        click.echo(app.t("advance_summary", ok=done, total=len(results)))
+        if len(results) > 1 and len(said) == 1 and not done:  # the call was refused whole
+            click.echo(app.t("advance_none", total=len(results)))
+        else:
+            click.echo(app.t("advance_summary", ok=done, total=len(results)))
 
     emit(app, {"results": results}, human)
     return worst

@@ -201,11 +201,15 @@ def fire_each(
         if refusal is not None:
             raise InvalidInput(refusal, id=ids[0] if len(ids) == 1 else "ID")
         clean = _checked_params(trigger, params)
-        for item_id in ids:  # a malformed id is input: it refuses the call (SPEC §7)
+        for item_id in ids:  # a malformed or repeated id is input: it refuses the call
             try:
-                keys[item_id] = item_key(item_id)
+                key = item_key(item_id)
             except NotFound as exc:  # a number too large to be an item's: that id only
                 keys[item_id] = exc
+                continue
+            if key in keys.values():
+                raise InvalidInput("repeated_id", id=item_id)
+            keys[item_id] = key
     except Exception as exc:  # the same refusal for every id
         if not isinstance(who, str):  # but a credential that does not hold refuses all first
             with db.read() as session:

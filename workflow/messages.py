@@ -338,7 +338,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "amended": ("事项 {id} 已修改（版本 {version}）", "item {id} amended (version {version})"),
     "advanced": ("事项 {id}：{trigger} → {state}", "item {id}: {trigger} → {state}"),
     "advance_summary": ("成功 {ok} / 共 {total}", "{ok} of {total} done"),
+    "advance_none": ("未执行任何事项（共 {total} 项）", "none of the {total} items was tried"),
     "item_refused": ("事项 {id}：{why}", "item {id}: {why}"),
+    "repeated_id": ("事项 {id} 出现了不止一次", "item {id} is given more than once"),
     "evaluated": (
         "事项 {id} 的评估已记录：评价 {rating}，结论 {outcome}",
         "evaluation of item {id} recorded: rating {rating}, outcome {outcome}",

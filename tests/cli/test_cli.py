@@ -538,7 +538,7 @@ def test_advance_on_several_ids_checks_the_input_first_and_names_each_refused_it
         f"advance review {first} {second} abc",
         exit=2,
         stderr="错误：编号 “abc” 无效，应为整数\n",
-        stdout="成功 0 / 共 3\n",
+        stdout="未执行任何事项（共 3 项）\n",
     )
     refused(  # a whole-call refusal reads once, not once per id
         db,
@@ -546,7 +546,15 @@ def test_advance_on_several_ids_checks_the_input_first_and_names_each_refused_it
         f"advance frobnicate {first} {second}",
         exit=2,
         contains=("“frobnicate”",),
-        stdout="成功 0 / 共 2\n",
+        stdout="未执行任何事项（共 2 项）\n",
+    )
+    refused(  # an id given twice would be fired twice: input, refused before anything
+        db,
+        "wang.fang",
+        f"advance review {first} {second} {first}",
+        exit=2,
+        stderr=f"错误：事项 {first} 出现了不止一次\n",
+        stdout="未执行任何事项（共 3 项）\n",
     )
     assert [state_of(db, first), state_of(db, second)] == ["submitted", "submitted"]
 
