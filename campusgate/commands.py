@@ -591,6 +591,9 @@ def evaluate_cmd(app: App, item_id: str, rating: str, outcome: str, note: str | 
         "outcome": view["evaluation"]["outcome"],
     }
     old = view["replaced"]
+    if view["unchanged"]:
+        emit(app, view, app.t("evaluation_unchanged", **said))
+        return
     if old is None:
         emit(app, view, app.t("evaluated", **said))
         return

@@ -421,31 +421,57 @@ def evaluate(
         if existing is not None and existing.applied_at is not None:
             raise RuleRefused("evaluation_applied", id=item.id)
         replaced = None
-        changes: dict[str, Any] = {"rating": rating, "outcome": outcome}
+        same = existing is not None and (existing.rating, existing.outcome, existing.note) == (
+            rating,
+            outcome,
+            note,
+        )
         if existing is None:
             existing = Evaluation(item_id=item.id, year=item.year)
             session.add(existing)
-        else:  # a second evaluation replaces the first: said, and both kept in the history
+            _record_evaluation(session, login, item, existing, rating, outcome, note)
+        elif not same:  # a second evaluation replaces the first: said, and both kept
             replaced = {
                 "rating": existing.rating,
                 "outcome": existing.outcome,
                 "by": existing.evaluated_by,
                 "at": utc_text(existing.evaluated_at),
             }
-            changes = {"rating": [existing.rating, rating], "outcome": [existing.outcome, outcome]}
-        existing.rating, existing.outcome, existing.note = rating, outcome, note
-        existing.evaluated_by, existing.evaluated_at = login, now_utc()
-        audit.record(
-            session,
-            item,
-            trigger="evaluate",
-            from_state=item.state,
-            actor=login,
-            reason=note,
-            changes=changes,
-        )
+            _record_evaluation(session, login, item, existing, rating, outcome, note)
+        # the same evaluation again changes nothing and records nothing
         view = item_view(session, item, actor, tree)
-        return view | {"evaluation": evaluation_view(existing), "replaced": replaced}
+        return view | {
+            "evaluation": evaluation_view(existing),
+            "replaced": replaced,
+            "unchanged": same,
+        }
+
+
+def _record_evaluation(
+    session: Session,
+    login: str,
+    item: Item,
+    evaluation: Evaluation,
+    rating: str,
+    outcome: str,
+    note: str | None,
+) -> None:
+    """Set ``evaluation`` and record it in the item's history: the values set, or, replacing
+    an earlier evaluation, each as it was and as it is now."""
+    changes: dict[str, Any] = {"rating": rating, "outcome": outcome}
+    if evaluation.rating is not None:
+        changes = {"rating": [evaluation.rating, rating], "outcome": [evaluation.outcome, outcome]}
+    evaluation.rating, evaluation.outcome, evaluation.note = rating, outcome, note
+    evaluation.evaluated_by, evaluation.evaluated_at = login, now_utc()
+    audit.record(
+        session,
+        item,
+        trigger="evaluate",
+        from_state=item.state,
+        actor=login,
+        reason=note,
+        changes=changes,
+    )
 
 
 def _checked_params(trigger: str, params: Params | None) -> Params:

@@ -345,6 +345,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "事项 {id} 的评估已记录：评价 {rating}，结论 {outcome}",
         "evaluation of item {id} recorded: rating {rating}, outcome {outcome}",
     ),
+    "evaluation_unchanged": (
+        "事项 {id} 的评估已是：评价 {rating}，结论 {outcome}，未做改动",
+        "evaluation of item {id} is already: rating {rating}, outcome {outcome}; nothing changed",
+    ),
     "evaluation_replaced": (
         "事项 {id} 的评估已更新：评价 {rating}，结论 {outcome}"
         "（取代 {by} 于 {at} 记录的：评价 {old_rating}，结论 {old_outcome}）",

@@ -354,8 +354,9 @@ def _apply(
             session.flush()
             return outcome
     except KeyError as exc:
+        missing = InvalidInput("missing_field", field=str(exc.args[0]))
         raise InvalidInput(
-            "org_file_invalid", path=str(path), detail=f"{where}: missing {exc.args[0]}"
+            "org_entry_invalid", path=str(path), where=where, detail=InFile(missing)
         ) from None
     except (InvalidInput, NotFound) as exc:
         raise type(exc)(

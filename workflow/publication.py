@@ -299,8 +299,12 @@ WRITERS: dict[str, Callable[[Path, Document], int]] = {
 }
 
 
-def title_of(jurisdiction: str, year: int) -> str:
-    return f"{jurisdiction}{year}年度社会事务进校园白名单"
+#: What every published list is.
+TITLE = "社会事务进校园白名单"
+
+
+def title_of(jurisdiction: str, year: int | str) -> str:
+    return f"{jurisdiction}{year}年度{TITLE}"
 
 
 def whitelist_document(

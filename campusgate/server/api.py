@@ -452,9 +452,10 @@ def create_app(
             if fmt != "html":
                 raise
             lang = _lang(request)
-            page = publication.notice_page(
-                publication.title_of(jurisdiction, year), exc.message(lang), lang
-            )
+            # the list's own title where the jurisdiction and year exist, else the plain one
+            known = exc.code.startswith("nothing_published")
+            title = publication.title_of(jurisdiction, year) if known else publication.TITLE
+            page = publication.notice_page(title, exc.message(lang), lang)
             return HTMLResponse(page, status_code=protocol.status_of(exc.exit_code))
         with tempfile.TemporaryDirectory(prefix="campusgate-") as folder:
             path = publication.write(

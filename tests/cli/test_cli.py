@@ -1494,6 +1494,11 @@ def test_evaluate(db: Database) -> None:
     assert data["replaced"]["rating"] == "good" and data["replaced"]["by"] == "qian.min"
     last = ok_json(db, "zhao.lei", f"item show {item_id}")["history"][-1]
     assert last["trigger"] == "evaluate" and last["changes"]["rating"] == ["good", "adequate"]
+    # the same evaluation again: said so, nothing recorded
+    before = snapshot(db)
+    same = ok(db, "zhao.lei", f"evaluate {item_id} --rating adequate --outcome keep").stdout
+    assert same == f"事项 {item_id} 的评估已是：评价 一般，结论 保留，未做改动\n"
+    assert snapshot(db) == before
 
     fresh = apply(db, title="防溺水安全教育")
     ledger = clue(db)

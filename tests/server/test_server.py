@@ -532,6 +532,8 @@ def test_the_public_face_needs_no_token(db: Database, client: TestClient) -> Non
         page = client.get(path)
         assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
         assert said in page.text and "<h1>" in page.text and '"error"' not in page.text
+    unknown = client.get("/public/whitelists/鹤壁是/2026.html").text
+    assert "<h1>社会事务进校园白名单</h1>" in unknown and "鹤壁是2026" not in unknown
     english = client.get(f"/public/whitelists/{CITY}/2027.html", headers={"Accept-Language": "en"})
     assert english.status_code == 404 and "has published no whitelist items" in english.text
     # the school gate: an answer, not an error, for whoever stands at it
