@@ -1400,7 +1400,7 @@ def test_org_load_is_idempotent(empty_db: Database, tmp_path: Path) -> None:
     refused(db, "li.na", load, exit=4, stderr=ADMIN_ONLY)
     broken = tmp_path / "broken.toml"
     broken.write_text(ORG_TOML + '\n[[department]]\nname = "孤儿部门"\n', encoding="utf-8")
-    missing = ("[[department]] #2: missing jurisdiction",)
+    missing = ("[[department]] #2 有误：缺少必填项：行政区（jurisdiction）",)
     refused(db, "boss", ["org", "load", str(broken)], exit=2, contains=missing)
     broken.write_text("[[jurisdiction]\nname = ", encoding="utf-8")
     refused(db, "boss", ["org", "load", str(broken)], exit=2, contains=(str(broken),))

@@ -381,12 +381,12 @@ MALFORMED = [
     (
         '[[jurisdiction]]\nname = "安阳市"\nlevel = "city"\nparent = "河南省"\n\n'
         '[[department]]\nname = "安阳市教育局"\n',
-        "[[department]] #1: missing jurisdiction",
+        "[[department]] #1: missing required field: jurisdiction",
     ),
     ('[[jurisdiction]]\nname = "安阳市"\nparent = "河南省"\n', "missing level"),
     ('[[school]]\njurisdiction = "鹤壁市"\n', "missing name"),
     ('[[user]]\nroles = ["reviewer"]\njurisdiction = "鹤壁市"\n', "missing login"),
-    ('[[user]]\nlogin = "x"\nroles = ["reviewer"]\n', "missing jurisdiction"),
+    ('[[user]]\nlogin = "x"\nroles = ["reviewer"]\n', "missing required field: jurisdiction"),
     ("jurisdiction = 5\n", "[[jurisdiction]]"),
 ]
 
