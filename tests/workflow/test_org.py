@@ -383,7 +383,7 @@ MALFORMED = [
         '[[department]]\nname = "安阳市教育局"\n',
         "[[department]] #1: missing required field: jurisdiction",
     ),
-    ('[[jurisdiction]]\nname = "安阳市"\nparent = "河南省"\n', "missing level"),
+    ('[[jurisdiction]]\nname = "安阳市"\nparent = "河南省"\n', "missing required field: level"),
     ('[[school]]\njurisdiction = "鹤壁市"\n', "missing name"),
     ('[[user]]\nroles = ["reviewer"]\njurisdiction = "鹤壁市"\n', "missing login"),
     ('[[user]]\nlogin = "x"\nroles = ["reviewer"]\n', "missing required field: jurisdiction"),
