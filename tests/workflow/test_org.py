@@ -384,8 +384,8 @@ MALFORMED = [
         "[[department]] #1: missing required field: jurisdiction",
     ),
     ('[[jurisdiction]]\nname = "安阳市"\nparent = "河南省"\n', "missing required field: level"),
-    ('[[school]]\njurisdiction = "鹤壁市"\n', "missing name"),
-    ('[[user]]\nroles = ["reviewer"]\njurisdiction = "鹤壁市"\n', "missing login"),
+    ('[[school]]\njurisdiction = "鹤壁市"\n', "missing required field: name"),
+    ('[[user]]\nroles = ["reviewer"]\njurisdiction = "鹤壁市"\n', "missing required field: login"),
     ('[[user]]\nlogin = "x"\nroles = ["reviewer"]\n', "missing required field: jurisdiction"),
     ("jurisdiction = 5\n", "[[jurisdiction]]"),
 ]
