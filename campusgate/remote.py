@@ -213,6 +213,7 @@ def forward(ctx: click.Context, app: Any, server: Server) -> int:
 def _why(exc: Exception) -> Any:
     """Why the server could not be reached, as the catalogue words it where it can."""
     import socket
+    import ssl
 
     import httpx
 
@@ -223,6 +224,8 @@ def _why(exc: Exception) -> Any:
         cause = cause.__cause__ or cause.__context__
     if isinstance(cause, socket.gaierror):
         return OsReason("name-unresolved", str(cause))
+    if isinstance(cause, ssl.SSLError):  # an OSError too, whose errno would mislead
+        return OsReason("tls-failed", str(cause))
     if isinstance(cause, OSError) and cause.errno is not None:
         return OsReason.of(cause)
     if isinstance(exc, httpx.TimeoutException):

@@ -1128,6 +1128,11 @@ OS_REASONS: dict[str, tuple[str, str]] = {
     "EHOSTUNREACH": ("无法到达该主机", "no route to the host"),
     "ENETUNREACH": ("网络不可达", "network unreachable"),
     # not the system's: a name that does not resolve, and a wait that ran out
+    "tls-failed": (
+        "TLS 握手失败（该地址可能不是 https 服务，或其证书不被信任）",
+        "the TLS handshake failed (the address may not serve https, or its certificate is not"
+        " trusted)",
+    ),
     "name-unresolved": ("无法解析服务器的名称", "the server's name does not resolve"),
     "timeout": ("等待超时", "timed out"),
 }

@@ -108,6 +108,31 @@ def test_an_unreachable_server_says_so(db: Database) -> None:
     assert invoke(["item", "list"], env).stderr.endswith("：无法解析服务器的名称\n")
 
 
+def test_https_to_a_plain_http_server_says_the_handshake_failed(db: Database) -> None:
+    """Not 'operation not permitted', which the TLS error's own errno would read as."""
+    import http.server
+    import threading
+
+    class Quiet(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    plain = http.server.HTTPServer(("127.0.0.1", 0), Quiet)
+    threading.Thread(target=plain.serve_forever, daemon=True).start()
+    try:
+        url = f"https://127.0.0.1:{plain.server_address[1]}"
+        env = {"CAMPUSGATE_SERVER": url, "CAMPUSGATE_TOKEN": "cg_1_x"}
+        result = invoke(["item", "list"], env)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"错误：无法连接服务器 {url}："
+            "TLS 握手失败（该地址可能不是 https 服务，或其证书不被信任）\n"
+        )
+    finally:
+        plain.shutdown()
+        plain.server_close()
+
+
 def test_local_only_commands_stay_local(db: Database, in_process: str) -> None:
     env = {"CAMPUSGATE_SERVER": in_process, "CAMPUSGATE_TOKEN": "cg_1_x"}
     result = invoke(["--db", db.url, "db", "current", "--json"], env)
