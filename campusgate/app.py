@@ -169,6 +169,25 @@ class Command(click.Command):
         with i18n.speaking("en"):
             return super().get_help_option(ctx)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            root = ctx.find_root().command
+            if ctx.parent is None or exc.option_name not in _option_names(root, ctx):
+                raise
+            # a global option (--as, --db …) written after the command: say where it goes
+            from campusgate.workflow.messages import render
+
+            where = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ""
+            message = render(
+                "global_option_after",
+                i18n.speaking_now(),
+                option=exc.option_name,
+                command=where,
+            )
+            raise click.UsageError(message, ctx) from None
+
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         if self.deprecated:  # click's label follows the text; campusgate deprecates nothing
             super().format_help_text(ctx, formatter)
@@ -210,6 +229,16 @@ class Command(click.Command):
             formatter.write_paragraph()
             with formatter.indentation():
                 formatter.write_text("\n".join(i18n.translate_help(line) for line in lines))
+
+
+def _option_names(command: click.Command, ctx: click.Context) -> set[str]:
+    """Every way ``command``'s options are written (``--as``, ``-h`` …)."""
+    return {
+        name
+        for param in command.get_params(ctx)
+        if isinstance(param, click.Option)
+        for name in (*param.opts, *param.secondary_opts)
+    }
 
 
 class Group(Command, click.Group):

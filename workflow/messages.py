@@ -418,6 +418,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # internal (exit 1)
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
     # the line a refusal is printed as
+    "global_option_after": (
+        "{option} 是全局选项，须写在命令之前：campusgate {option} … {command} …",
+        "{option} is a global option and goes before the command: campusgate {option} … {command}"
+        " …",
+    ),
     "error_line": ("错误：{message}", "error: {message}"),
     "warning_line": ("注意：{message}", "warning: {message}"),
     "plain_http": (

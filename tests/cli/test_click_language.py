@@ -23,6 +23,9 @@ from click.testing import CliRunner, Result
 
 from campusgate import app, i18n
 from campusgate.cli import cli
+from campusgate.models import Database
+from tests.cli.test_cli import run as run_on
+from tests.org import snapshot
 
 PO = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
 MO = PO.with_suffix(".mo")
@@ -343,3 +346,23 @@ def test_every_click_module_with_messages_is_hooked_or_named() -> None:
         assert module._ is i18n.translate, name  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             assert module.ngettext is i18n.translate_plural, name
+
+
+def test_a_global_option_after_the_command_says_where_it_goes(db: Database) -> None:
+    before = snapshot(db)
+    result = run_on(db, None, ["item", "list", "--as", "wang.fang"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        "错误：--as 是全局选项，须写在命令之前：campusgate --as … item list …\n"
+    )
+    english = run_on(db, None, ["org", "add-user", "x.y", "--lang", "en"])
+    assert english.exit_code == 2
+    assert english.stderr.endswith(
+        "Error: --lang is a global option and goes before the command: "
+        "campusgate --lang … org add-user …\n"
+    )
+    # an option no level has stays click's own refusal
+    assert run_on(db, None, ["item", "list", "--bogus"]).stderr.endswith(
+        "错误：没有选项 '--bogus'。\n"
+    )
+    assert snapshot(db) == before
