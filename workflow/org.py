@@ -153,29 +153,35 @@ def _user(
     actor: str,
     login: str,
     roles: list[str] | str | None,
-    jurisdiction: str,
+    jurisdiction: str | None,
     department: str | None,
     email: str | None,
     name: str | None,
 ) -> str:
+    """A user added, or changed: for an existing one, what is not given stays as it was."""
     login = validate.login("login", login) or ""
+    row = session.scalar(select(User).where(User.login == login))
     if isinstance(roles, str):  # `roles = "reviewer"` means one role
         roles = [roles]
     if not roles:
-        raise InvalidInput("missing_field", field="role")
+        if row is None:
+            raise InvalidInput("missing_field", field="role")
+        roles = sorted(row.roles)  # a user changed: what is not given stays as it was
     if not isinstance(roles, list | tuple):
         raise InvalidInput("invalid_type", field="roles", value=repr(roles))
     for role in roles:
         validate.choice("role", role, ROLES)
     department = validate.text("department", department)
-    if "applicant" in roles and not department:
-        raise InvalidInput("missing_field", field="department")
     email = validate.email("email", email)
-    display = validate.text("name", name) or login
-    jid = Tree.load(session).resolve(
-        validate.text("jurisdiction", jurisdiction, required=True) or ""
-    )
-    dept_id = None
+    if "applicant" in roles and not department and row is None:  # input before names (§7)
+        raise InvalidInput("missing_field", field="department")
+    tree = Tree.load(session)
+    if jurisdiction is None and row is not None:
+        jid = row.jurisdiction_id
+        jurisdiction = tree.name(jid)
+    else:
+        jid = tree.resolve(validate.text("jurisdiction", jurisdiction, required=True) or "")
+    dept_id = row.department_id if row is not None and department is None else None
     if department:
         dept = find_department(session, department)
         if dept.jurisdiction_id != jid:
@@ -183,10 +189,15 @@ def _user(
                 "department_outside", department=department, jurisdiction=jurisdiction
             )
         dept_id = dept.id
+    kept = session.get(Department, dept_id) if dept_id is not None else None
+    if kept is not None and kept.jurisdiction_id != jid:
+        dept_id = None  # moved to another jurisdiction: the old department stays behind
+    if "applicant" in roles and dept_id is None:
+        raise InvalidInput("missing_field", field="department")
     wanted = sorted(set(roles))
     before = audit.org_state(session, "user", login)
-    row = session.scalar(select(User).where(User.login == login))
     if row is None:
+        display = validate.text("name", name) or login
         user = User(
             login=login, name=display, email=email, jurisdiction_id=jid, department_id=dept_id
         )
@@ -225,7 +236,7 @@ def add_user(
     *,
     new_login: str,
     roles: list[str],
-    jurisdiction: str,
+    jurisdiction: str | None,
     department: str | None = None,
     email: str | None = None,
     name: str | None = None,
@@ -262,7 +273,7 @@ _SECTIONS: dict[str, tuple[tuple[str, ...], str, Callable[[Session, str, dict[st
             login,
             e["login"],
             e.get("roles"),
-            e["jurisdiction"],
+            e.get("jurisdiction"),
             e.get("department"),
             e.get("email"),
             e.get("name"),

@@ -519,7 +519,7 @@ def test_show_returns_the_tree(db):
         "name": "李娜",
         "roles": ["applicant"],
         "department": "市卫健委",
-        "email": "li.na@example.gov.cn",
+        "email": "lina.new@example.gov.cn",
     }
     (gao,) = [u for u in city["users"] if u["login"] == "gao.feng"]
     assert gao["roles"] == ["approver", "reviewer"]
@@ -617,3 +617,34 @@ def test_an_unknown_jurisdiction_beats_a_missing_admin_role(db):
     ]:
         with refused(db, 3, en=("安阳市",)):
             call()
+
+
+def test_changing_a_user_keeps_what_is_not_given(db):
+    """An e-mail set on its own keeps the user's roles, jurisdiction and department; a new
+    user still needs them."""
+    assert (
+        org.add_user(
+            db,
+            "admin",
+            new_login="li.na",
+            roles=[],
+            jurisdiction=None,
+            email="lina.new@example.gov.cn",
+        )
+        == "updated"
+    )
+    person = next(
+        u for node in org.show(db, "admin") for u in _users(node) if u["login"] == "li.na"
+    )
+    assert person["roles"] == ["applicant"] and person["department"] == "市卫健委"
+    assert person["email"] == "lina.new@example.gov.cn"
+    with refused(db, 2, en=("role",)):
+        org.add_user(db, "admin", new_login="new.one", roles=[], jurisdiction=None)
+    with refused(db, 2, en=("jurisdiction",)):
+        org.add_user(db, "admin", new_login="new.one", roles=["reviewer"], jurisdiction=None)
+
+
+def _users(node):
+    yield from node["users"]
+    for child in node["children"]:
+        yield from _users(child)
