@@ -39,6 +39,10 @@ def serve(
     if bool(certfile) != bool(keyfile):
         raise InvalidInput("certfile_keyfile")
     check_listen(host.strip("[]"), int(port), address)
+    scheme = "https" if certfile else "http"
+    click.echo(app.t("serving", url=f"{scheme}://{address}", db=app.db.display_url), err=True)
+    if not certfile and host.strip("[]") not in ("127.0.0.1", "localhost", "::1"):
+        warning_line(app.lang, app.t("serve_plain_http", address=address))
     app.db.dispose()  # reachable and migrated; each worker opens its own
     if app._db_option:
         os.environ["CAMPUSGATE_DB"] = app._db_option

@@ -425,6 +425,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error_line": ("错误：{message}", "error: {message}"),
     "warning_line": ("注意：{message}", "warning: {message}"),
+    "serving": ("campusgate 服务 {url}，数据库 {db}", "campusgate serving {url}, database {db}"),
+    "serve_plain_http": (
+        "{address} 不只对本机开放且未启用 TLS：令牌将以明文经网络传输；请用 --certfile/--keyfile，"
+        "或只监听 127.0.0.1 并由反向代理提供 https",
+        "{address} is open beyond this machine without TLS: tokens would cross the network"
+        " unencrypted; use --certfile/--keyfile, or listen on 127.0.0.1 behind a reverse proxy"
+        " serving https",
+    ),
     "plain_http": (
         "{url} 不是 https 地址：令牌将以明文经网络发送，请使用 https（或在服务器本机登录）",
         "{url} is not https: the token will cross the network unencrypted; use https (or log in"

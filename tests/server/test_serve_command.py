@@ -96,3 +96,27 @@ def test_a_certificate_without_its_key_is_input_in_the_readers_language(
         2,
         "error: --certfile and --keyfile go together\n",
     )
+
+
+def test_serve_names_what_it_serves_and_warns_when_open_without_tls(db: Database) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    for host, warned in (("0.0.0.0", True), ("127.0.0.1", False)):
+        argv = [*campusgate_command(), "--db", db.url, "serve", "--listen", f"{host}:{port}"]
+        process = subprocess.Popen(
+            argv,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=os.environ.copy(),
+        )
+        try:
+            assert process.stderr is not None
+            first = process.stderr.readline()
+            second = process.stderr.readline()
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        assert first == f"campusgate 服务 http://{host}:{port}，数据库 {db.display_url}\n"
+        assert second.startswith(f"注意：{host}:{port} 不只对本机开放且未启用 TLS") == warned
