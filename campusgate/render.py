@@ -348,6 +348,10 @@ def stats_tables(data: dict[str, Any], lang: str) -> None:
             "—" if row["per_school_max"] is None else str(row["per_school_max"]),
         )
     out.print(levels)
+    if not data["overdue"]:  # a title over an empty grid reads as a fault
+        colon = ": " if lang == "en" else "："
+        out.print(f"{heading('overdue_items', lang)}{colon}{render('none_overdue', lang)}")
+        return
     overdue = Table(title=heading("overdue_items", lang))
     for key in ("id", "jurisdiction", "deadline"):
         overdue.add_column(heading(key, lang))

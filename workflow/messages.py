@@ -578,6 +578,7 @@ MESSAGES |= {
         "已登记：事项 {item} 于 {date} 进入 {school}",
         "recorded: item {item} entered {school} on {date}",
     ),
+    "none_overdue": ("无", "none"),
     "entries_empty": ("没有登记的进校园记录", "no entries recorded"),
     "entry_exists": (
         "此前已登记：事项 {item} 于 {date} 进入 {school}",

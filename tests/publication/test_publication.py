@@ -444,6 +444,12 @@ def test_stats_count_states_aspects_sources_and_quota_use(db: Database) -> None:
     city = next(r for r in data["whitelist"] if r["jurisdiction"] == CITY)
     assert (city["items"], city["max_items"], city["per_school_max"]) == (1, 7, 4)
     assert "逾期整改事项" in ok(db, "wang.fang", "stats").stdout
+    # a year with nothing overdue says so in a line, not with an empty grid
+    calm = ok(db, "wang.fang", "stats --year 2027").stdout
+    assert calm.endswith("逾期整改事项：无\n")
+    assert ok(db, "wang.fang", "--lang en stats --year 2027").stdout.endswith(
+        "overdue rectification items: none\n"
+    )
 
 
 @pytest.mark.parametrize(
