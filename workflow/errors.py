@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from campusgate.workflow.messages import KEY, OPTION, Names, render
+from campusgate.workflow.messages import KEY, OPTION, Names, listed, render
 
 
 class CampusgateError(Exception):
@@ -134,7 +134,7 @@ class Refusals:
     def message(self, lang: str = "zh") -> str:
         from campusgate.workflow.messages import MESSAGES
 
-        return ("; " if lang == "en" else "；").join(
+        return listed(
             render(f"{e.code}.listed", lang, field_spelling=KEY, **e.params)
             if f"{e.code}.listed" in MESSAGES
             else e.message(lang)

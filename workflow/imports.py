@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from campusgate.models import Database, Item
 from campusgate.workflow.errors import CampusgateError, InvalidInput, PermissionDenied, Problems
 from campusgate.workflow.intake import add_clue_in, application_values, apply_in, clue_values
-from campusgate.workflow.messages import LABEL_ONLY, Names, OsReason, render
+from campusgate.workflow.messages import LABEL_ONLY, Names, OsReason, listed, render
 from campusgate.workflow.scope import Actor, Tree, load_actor
 from campusgate.workflow.tx import writing
 
@@ -209,7 +209,7 @@ class RowProblems:
     problems: tuple[Problem, ...]
 
     def message(self, lang: str = "zh") -> str:
-        return ("; " if lang == "en" else "；").join(
+        return listed(
             render("import_row", lang, row=n, column=column, reason=exc.message(lang, LABEL_ONLY))
             for n, column, _, exc in self.problems
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -1108,6 +1109,15 @@ class Choices:
         if not words:
             return code
         return f"{code}（{'/'.join(words)}）" if lang == "zh" else f"{code} ({'/'.join(words)})"
+
+
+def listed(problems: Iterable[str]) -> str:
+    """Problems of one input as a refusal lists them: one as it is, several each on a line of
+    its own, indented under the refusal's first line."""
+    found = list(problems)
+    if len(found) == 1:
+        return found[0]
+    return "".join(f"\n  {problem}" for problem in found)
 
 
 @dataclass(frozen=True)

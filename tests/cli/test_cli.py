@@ -103,14 +103,17 @@ def refused(
     contains: tuple[str, ...] = (),
     stdout: str | None = "",
     lang: str = "zh",
+    lines: int = 1,
 ) -> Result:
-    """Run a command that must be refused with ``exit``, say why in one line on stderr,
+    """Run a command that must be refused with ``exit``, say why in one line on stderr (a
+    refusal listing several problems: the line, then one indented line per problem),
     and change nothing."""
     before = snapshot(db)
     result = run(db, login, command)
     assert result.exit_code == exit, (result.stdout, result.stderr)
     assert result.stderr.startswith("错误：" if lang == "zh" else "error: "), result.stderr
-    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == lines, result.stderr
+    assert all(line.startswith("  ") for line in result.stderr.splitlines()[1:]), result.stderr
     if stderr is not None:
         assert result.stderr == stderr
     for part in contains:

@@ -209,7 +209,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(db: Database, tmp_path
         ["4", "市公安局", "2026", "law", "", "", "", "", "", "", "", "《禁毒法》"],
     ]
     path = xlsx(tmp_path / "bad.xlsx", rows)
-    result = refused(db, "wang.fang", ["import", "applications", str(path)], exit=2)
+    result = refused(db, "wang.fang", ["import", "applications", str(path)], exit=2, lines=4)
     message = result.stderr
     assert "3 行有误" in message
     assert "第 4 行 准入类别" in message and "第 5 行 申请部门" in message
@@ -217,8 +217,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(db: Database, tmp_path
     argv = ["import", "applications", str(path)]
     error = refused_json(db, "wang.fang", argv, exit=2, code="import_bad_rows")
     assert "第 4 行" in error["message"]
-    english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en").stderr
-    assert "3 bad rows, nothing imported: row 4, 准入类别: invalid basis_kind" in english
+    english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en", lines=4).stderr
+    assert "3 bad rows, nothing imported:\n  row 4, 准入类别: invalid basis_kind" in english
 
 
 def test_import_refusals(db: Database, tmp_path: Path) -> None:

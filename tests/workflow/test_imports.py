@@ -48,29 +48,29 @@ def test_every_problem_of_every_row_is_named_and_nothing_is_imported(
         ],
     )
     argv = ["import", "applications", str(path)]
-    stderr = refused(db, "wang.fang", argv, exit=2).stderr
-    summary = "有 2 行有误（共 5 处），表头有 1 列无法识别，未导入任何数据："
+    stderr = refused(db, "wang.fang", argv, exit=2, lines=7).stderr
+    summary = "有 2 行有误（共 5 处），表头有 1 列无法识别，未导入任何数据：\n"
     assert f"错误：文件 {path} {summary}" in stderr
     assert stderr.count("可用列") == 1  # the columns there are, named once
     parts = [
-        "第 1 行 备注：无法识别的列，可用列：department | 申请部门 | title",
-        "；第 3 行 活动名称：缺少必填项：事项名称；",
-        "；第 3 行 准入类别：准入依据类别的取值 “lawx” 无效",
-        "；第 4 行 申请部门：部门 “县卫生健康委” 不存在；是否指：市卫健委？；",
-        "；第 4 行 年度：年度应为非负整数，收到 “二〇二七”；",
-        "；第 4 行 开展依据：缺少必填项：开展依据\n",
+        "\n  第 1 行 备注：无法识别的列，可用列：department | 申请部门 | title",
+        "\n  第 3 行 活动名称：缺少必填项：事项名称\n",
+        "\n  第 3 行 准入类别：准入依据类别的取值 “lawx” 无效",
+        "\n  第 4 行 申请部门：部门 “县卫生健康委” 不存在；是否指：市卫健委？\n",
+        "\n  第 4 行 年度：年度应为非负整数，收到 “二〇二七”\n",
+        "\n  第 4 行 开展依据：缺少必填项：开展依据\n",
     ]
     found = positions(stderr, parts)
     assert found == sorted(found)  # row by row, in the order of the file's columns
     error = refused_json(db, "wang.fang", argv, exit=2, code="import_bad_rows")
     assert "第 4 行 开展依据" in error["message"]
-    english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en").stderr
+    english = refused(db, "wang.fang", ["--lang", "en", *argv], exit=2, lang="en", lines=7)
     assert (
-        "2 bad rows (5 problems); 1 unknown columns in the header, nothing imported: "
-        "row 1, 备注: unknown column" in english
+        "2 bad rows (5 problems); 1 unknown columns in the header, nothing imported:\n"
+        "  row 1, 备注: unknown column" in english.stderr
     )
     unknown = "department '县卫生健康委' does not exist; did you mean: 市卫健委?"
-    assert f"; row 4, 申请部门: {unknown}" in english
+    assert f"\n  row 4, 申请部门: {unknown}\n" in english.stderr
 
 
 def test_a_row_with_one_problem_reads_as_before(db: Database, tmp_path: Path) -> None:
@@ -96,7 +96,7 @@ def test_rules_are_named_with_the_input_problems_of_the_same_row(
         tmp_path / "mixed.csv",
         [APPLICATION_HEADER, ["市卫建委", "禁毒宣传", "2020", "sometimes", "《禁毒法》"]],
     )
-    stderr = refused(db, "wang.fang", ["import", "applications", str(path)], exit=2).stderr
+    stderr = refused(db, "wang.fang", ["import", "applications", str(path)], exit=2, lines=4).stderr
     positions(
         stderr,
         [
@@ -248,12 +248,18 @@ def test_a_clue_sheet_imported_twice_is_refused_naming_the_open_clues(
         "liu.yang",
         ["import", "clues", str(path)],
         exit=2,
-        stderr=f"错误：文件 {path} 有 2 行有误，未导入任何数据："
-        f"第 2 行 问题线索：与未销号的问题线索 {first[0]} 相同{same[0]}；"
-        f"第 3 行 问题线索：与未销号的问题线索 {first[1]} 相同{same[0]}\n",
+        lines=3,
+        stderr=f"错误：文件 {path} 有 2 行有误，未导入任何数据：\n"
+        f"  第 2 行 问题线索：与未销号的问题线索 {first[0]} 相同{same[0]}\n"
+        f"  第 3 行 问题线索：与未销号的问题线索 {first[1]} 相同{same[0]}\n",
     )
     english = refused(
-        db, "city.admin", ["--lang", "en", "import", "clues", str(path)], exit=2, lang="en"
+        db,
+        "city.admin",
+        ["--lang", "en", "import", "clues", str(path)],
+        exit=2,
+        lang="en",
+        lines=3,
     ).stderr
     assert f"row 2, 问题线索: the same as the open clue {first[0]}" in english
     # once a clue is closed or revoked, the same report is a new clue; any field differing,
@@ -301,11 +307,11 @@ def test_unknown_columns_are_one_problem_of_the_header_beside_the_rows(
             ["市卫健委", "", "2027", "law", "《学校卫生工作条例》", "", ""],
         ],
     )
-    stderr = refused(db, "wang.fang", ["import", "applications", str(path)], exit=2).stderr
-    assert f"文件 {path} 有 1 行有误，表头有 2 列无法识别，未导入任何数据：" in stderr
-    assert "第 1 行 备注、联系人：无法识别的列，可用列：" in stderr
+    stderr = refused(db, "wang.fang", ["import", "applications", str(path)], exit=2, lines=3).stderr
+    assert f"文件 {path} 有 1 行有误，表头有 2 列无法识别，未导入任何数据：\n" in stderr
+    assert "\n  第 1 行 备注、联系人：无法识别的列，可用列：" in stderr
     assert stderr.count("可用列") == 1
-    assert "；第 3 行 活动名称：缺少必填项：事项名称\n" in stderr
+    assert "\n  第 3 行 活动名称：缺少必填项：事项名称\n" in stderr
 
 
 def test_missing_columns_are_listed_in_the_readers_language(db: Database, tmp_path: Path) -> None:

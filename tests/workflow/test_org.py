@@ -519,7 +519,7 @@ def test_show_returns_the_tree(db):
         "name": "李娜",
         "roles": ["applicant"],
         "department": "市卫健委",
-        "email": "lina.new@example.gov.cn",
+        "email": "li.na@example.gov.cn",
     }
     (gao,) = [u for u in city["users"] if u["login"] == "gao.feng"]
     assert gao["roles"] == ["approver", "reviewer"]
