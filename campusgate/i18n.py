@@ -68,6 +68,7 @@ class Language(NamedTuple):
 
     click: gettext.NullTranslations
     help: gettext.NullTranslations
+    code: str = "en"
 
 
 _speaking: ContextVar[Language | None] = ContextVar("campusgate_language", default=None)
@@ -112,6 +113,12 @@ def translate_help(text: str) -> str:
     return active.help.gettext(text)
 
 
+def speaking_now() -> str:
+    """The language this thread speaks: English outside an invocation, as ``translate_help``."""
+    active = _speaking.get()
+    return active.code if active is not None else "en"
+
+
 def hook() -> None:
     """Make click's modules ask ``translate``/``translate_plural``; done once."""
     global _hooked
@@ -133,7 +140,7 @@ def hook() -> None:
 def speaking(lang: str) -> Iterator[None]:
     """click speaks ``lang`` in this thread (this context) until the block ends."""
     hook()
-    token = _speaking.set(Language(translations(lang), translations(lang, HELP_DOMAIN)))
+    token = _speaking.set(Language(translations(lang), translations(lang, HELP_DOMAIN), lang))
     try:
         yield
     finally:
