@@ -159,9 +159,20 @@ def short_help(text: str, limit: int) -> str:
 
 class Command(click.Command):
     """Every campusgate command: help in the reader's language, its description and its
-    options' help from the help catalogue (``i18n.translate_help``)."""
+    options' help from the help catalogue (``i18n.translate_help``). An epilog built from
+    codes (``advance``'s trigger table) may be given as ``epilog_in``, a function of the
+    language: its English is the command's ``epilog``, and each language's is built when
+    the help is shown."""
 
     context_class = Context
+
+    def __init__(
+        self, *args: Any, epilog_in: Callable[[str], str] | None = None, **kwargs: Any
+    ) -> None:
+        if epilog_in is not None:
+            kwargs.setdefault("epilog", epilog_in("en"))
+        super().__init__(*args, **kwargs)
+        self.epilog_in = epilog_in
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         # click builds the help option once and keeps it on the command, for every language
@@ -222,10 +233,14 @@ class Command(click.Command):
                 formatter.write_dl(rows)
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """The epilog (``advance``'s trigger table) line by line: its heading is translated,
-        its codes (triggers, states, roles, options) are what the reader types."""
-        if self.epilog:
-            lines = inspect.cleandoc(self.epilog).splitlines()
+        """The epilog (``advance``'s trigger table) line by line, in the language it is
+        shown in: its prose (the heading) from the help catalogue, the rest as ``epilog_in``
+        builds it for that language (the codes the reader types, with their labels)."""
+        epilog = self.epilog
+        if self.epilog_in is not None and i18n.speaking_now() != "en":
+            epilog = self.epilog_in(i18n.speaking_now())
+        if epilog:
+            lines = inspect.cleandoc(epilog).splitlines()
             formatter.write_paragraph()
             with formatter.indentation():
                 formatter.write_text("\n".join(i18n.translate_help(line) for line in lines))
@@ -489,6 +504,19 @@ def emit(app: App, data: Any, human: Callable[[Any], None] | str | None = None) 
         click.echo(human)
 
 
+class EnvOption(click.Option):
+    """A root option an environment variable sets too: ``-h`` shows the variable
+    (``show_envvar``), and an error names it, in the reader's language, when the value came
+    from it (click's own hint names it whenever it is shown, and only in English)."""
+
+    def get_error_hint(self, ctx: click.Context | None) -> str:
+        hint = click.Parameter.get_error_hint(self, ctx)
+        source = ctx.get_parameter_source(self.name) if ctx is not None and self.name else None
+        if source is click.core.ParameterSource.ENVIRONMENT and isinstance(self.envvar, str):
+            hint += f" ({i18n.translate('env var: {var}').format(var=repr(self.envvar))})"
+        return hint
+
+
 def print_version(ctx: click.Context, value: bool) -> None:
     """``--version``: click's line in the reader's language (``click.version_option`` fixes
     its line when the option is declared, before any language is known)."""
@@ -502,14 +530,33 @@ def print_version(ctx: click.Context, value: bool) -> None:
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="CAMPUSGATE_DB", help="Database URL or SQLite file path.")
 @click.option(
-    "--as", "login", envvar="CAMPUSGATE_USER", help="Act as this login (default: OS user)."
+    "--db",
+    envvar="CAMPUSGATE_DB",
+    show_envvar=True,
+    cls=EnvOption,
+    help="Database URL or SQLite file path.",
 )
-@click.option("--config", envvar="CAMPUSGATE_CONFIG", help="Configuration file (TOML).")
+@click.option(
+    "--as",
+    "login",
+    envvar="CAMPUSGATE_USER",
+    show_envvar=True,
+    cls=EnvOption,
+    help="Act as this login (default: OS user).",
+)
+@click.option(
+    "--config",
+    envvar="CAMPUSGATE_CONFIG",
+    show_envvar=True,
+    cls=EnvOption,
+    help="Configuration file (TOML).",
+)
 @click.option(
     "--lang",
     envvar="CAMPUSGATE_LANG",
+    show_envvar=True,
+    cls=EnvOption,
     type=click.Choice(LANGUAGES),
     default=LANGUAGES[0],
     show_default=True,
@@ -519,6 +566,7 @@ def print_version(ctx: click.Context, value: bool) -> None:
     "--today",
     envvar="CAMPUSGATE_TODAY",
     show_envvar=True,
+    cls=EnvOption,
     metavar="YYYY-MM-DD",
     help="Drills: act as of this date; needs [clock] allow_override = true.",
 )

@@ -42,7 +42,7 @@ def db_upgrade(app: App, revision: str) -> None:
 @click.argument("revision")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def db_downgrade(app: App, revision: str, yes: bool) -> None:
-    """Downgrade the schema to REVISION (``base`` removes everything). Drops data: asks for
+    """Downgrade the schema to REVISION ('base' removes everything). Drops data: asks for
     confirmation on a terminal, else needs --yes; once users exist, for admins only.
 
     \b
@@ -78,7 +78,7 @@ def on_terminal() -> bool:
 def db_current(app: App) -> None:
     """Print the schema revision and which database is in use (a SQLite file not created
     yet is said to be missing, and stays uncreated); in remote mode, also the server that
-    every command but ``db`` goes to.
+    every command but the db ones goes to.
 
     \b
     Example:
@@ -168,7 +168,7 @@ def org_add_jurisdiction(app: App, name: str, level: str, parent: str | None) ->
 
 @command(org, "add-department")
 @click.argument("name")
-@click.option("--jurisdiction", required=True)
+@click.option("--jurisdiction", required=True, help="The jurisdiction it belongs to.")
 def org_add_department(app: App, name: str, jurisdiction: str) -> None:
     """Add a department that applies for items.
 
@@ -184,7 +184,7 @@ def org_add_department(app: App, name: str, jurisdiction: str) -> None:
 
 @command(org, "add-school")
 @click.argument("name")
-@click.option("--jurisdiction", required=True)
+@click.option("--jurisdiction", required=True, help="The jurisdiction it belongs to.")
 def org_add_school(app: App, name: str, jurisdiction: str) -> None:
     """Add a school.
 
@@ -207,9 +207,9 @@ def org_add_school(app: App, name: str, jurisdiction: str) -> None:
     required=True,
     help=one_of(domain.ROLES) + " (repeatable)",
 )
-@click.option("--jurisdiction", required=True)
-@click.option("--department")
-@click.option("--email")
+@click.option("--jurisdiction", required=True, help="The user's jurisdiction.")
+@click.option("--department", help="The user's department.")
+@click.option("--email", help="The user's email address.")
 @click.option("--name", help="Display name.")
 def org_add_user(
     app: App,
@@ -265,12 +265,12 @@ def quota() -> None:
 
 
 @command(quota, "set")
-@click.option("--jurisdiction", required=True)
-@click.option("--year", required=True)
+@click.option("--jurisdiction", required=True, help="The jurisdiction the quota is for.")
+@click.option("--year", required=True, help="Whitelist year.")
 @click.option("--max", "max_items", required=True, help="Most whitelist items this year.")
 @click.option(
     "--per-school",
-    help="Most distinct items one school may receive a year; `none` lifts the cap.",
+    help="Most distinct items one school may receive a year; 'none' lifts the cap.",
 )
 def quota_set(
     app: App, jurisdiction: str, year: str, max_items: str, per_school: str | None
@@ -296,8 +296,8 @@ def quota_set(
 
 
 @command(quota, "show")
-@click.option("--year")
-@click.option("--jurisdiction")
+@click.option("--year", help="Only this year.")
+@click.option("--jurisdiction", help="Only this jurisdiction.")
 def quota_show(app: App, year: str | None, jurisdiction: str | None) -> None:
     """Show quotas and how much of each is used.
 
@@ -369,11 +369,11 @@ def clue() -> None:
 
 
 @command(clue, "add")
-@click.option("--jurisdiction", required=True)
+@click.option("--jurisdiction", required=True, help="The jurisdiction the problem is in.")
 @click.option("--source", required=True, help=one_of(domain.SOURCES))
 @click.option("--aspect", required=True, help=one_of(domain.ASPECTS))
-@click.option("--summary", required=True)
-@click.option("--school")
+@click.option("--summary", required=True, help="What the problem is, in a sentence.")
+@click.option("--school", help="The school concerned, if one.")
 @click.option("--reporter", help="Reporter contact; shown only to reviewers and approvers.")
 @click.option("--link", "linked_item", type=int, help="The whitelist item this clue concerns.")
 def clue_add(
@@ -417,9 +417,13 @@ def item() -> None:
 
 @command(item, "list")
 @click.option("--kind", help=one_of(domain.KINDS))
-@click.option("--state", help=one_of(domain.STATES))
-@click.option("--year")
-@click.option("--jurisdiction")
+@click.option(
+    "--state",
+    help=one_of(domain.STATES) + "; a rectification item's own words, 'on the ledger' "
+    "(filed) and 'closed' (published), also select --kind rectification.",
+)
+@click.option("--year", help="Only this year.")
+@click.option("--jurisdiction", help="Only this jurisdiction.")
 def item_list(
     app: App, kind: str | None, state: str | None, year: str | None, jurisdiction: str | None
 ) -> None:
@@ -479,25 +483,56 @@ def item_edit(app: App, item_id: str, **fields: Any) -> None:
 _OPTION = {"amendment": "item edit ID --FIELD VALUE"}
 
 
-def _trigger_table() -> str:
-    """The triggers of both kinds, from the transition tables themselves."""
+def _trigger_table(lang: str = "en") -> str:
+    """The triggers of both kinds, from the transition tables themselves: in English their
+    codes; in Chinese each trigger's code (what is typed) with its label, and the states and
+    roles by their labels, in each kind's own words (a rectification item's ``file`` is
+    上台账). The heading stays the help catalogue's msgid, translated when shown."""
+    from campusgate.app import text_width
     from campusgate.workflow.kinds import TABLES
+    from campusgate.workflow.messages import label
 
     lines = ["\b", "Triggers (from state -> to state: who; needs):"]
+    shown = {
+        (kind, row.trigger): f"{row.trigger}（{label(row.trigger, lang, kind)}）"
+        for kind, table in TABLES.items()
+        for row in table
+    }
+    column = max(text_width(trigger) for trigger in shown.values()) + 2
     for kind, table in TABLES.items():
-        lines.append(f"  {kind}:")
+        if lang == "en":
+            lines.append(f"  {kind}:")
+            for row in table:
+                needs = ", ".join(_OPTION.get(n, f"--{n}") for n in row.needs)
+                lines.append(
+                    f"    {row.trigger:<10}{'|'.join(row.source)} -> {row.dest}: "
+                    f"{', '.join(row.who)}{'; ' + needs if needs else ''}"
+                )
+            continue
+        lines.append(f"  {kind}（{label(kind, lang)}）：")
         for row in table:
-            needs = (
-                "; " + ", ".join(_OPTION.get(n, f"--{n}") for n in row.needs) if row.needs else ""
+            trigger = shown[kind, row.trigger]
+            needs = "、".join(_OPTION.get(n, f"--{n}") for n in row.needs)
+            states = "|".join(label(s, lang, kind) for s in row.source)
+            parts = [
+                f"{states} -> {label(row.dest, lang, kind)}：",
+                "、".join(label(w, lang) for w in row.who) + ("；" if needs else ""),
+                needs,
+            ]
+            # within a terminal's 80 columns (the epilog is indented by 2): what does not
+            # fit goes on the next line, under the states
+            cut = next(
+                (i for i in (3, 2, 1) if text_width("".join(parts[:i])) + 4 + column <= 78), 1
             )
             lines.append(
-                f"    {row.trigger:<10}{'|'.join(row.source)} -> {row.dest}: "
-                f"{', '.join(row.who)}{needs}"
+                f"    {trigger}{' ' * (column - text_width(trigger))}" + "".join(parts[:cut])
             )
+            if "".join(parts[cut:]):
+                lines.append(" " * (4 + column) + "".join(parts[cut:]))
     return "\n".join(lines)
 
 
-@command(cli, "advance", epilog=_trigger_table())
+@command(cli, "advance", epilog_in=_trigger_table)
 @click.argument("trigger")
 @click.argument("item_ids", nargs=-1, required=True)
 @click.option("--reason", help="Why (return, suspend, reinstate, revoke, extend).")
@@ -572,7 +607,7 @@ def advance(
 @click.argument("item_id")
 @click.option("--rating", required=True, help=one_of(domain.RATINGS))
 @click.option("--outcome", required=True, help=one_of(domain.OUTCOMES))
-@click.option("--note")
+@click.option("--note", help="A remark kept with the evaluation.")
 def evaluate_cmd(app: App, item_id: str, rating: str, outcome: str, note: str | None) -> None:
     """Record the year-end evaluation of a published item (approver); the evaluation job
     applies it.
@@ -622,7 +657,7 @@ def audit() -> None:
     "against",
     type=click.Path(dir_okay=False),
     help="Also check the log against checkpoints kept outside the database "
-    "(what `audit checkpoint` printed: its JSON, or its lines).",
+    "(what 'campusgate audit checkpoint' printed: its JSON, or its lines).",
 )
 def audit_verify(app: App, against: str | None) -> int:
     """Recompute every hash chain, replay it against the rows it describes and check the
@@ -684,7 +719,7 @@ def audit_checkpoint(app: App) -> None:
     """Record the head digest of the whole audit log and print it (admin).
 
     Keep the printed line outside the database (mail, paper, another machine):
-    `audit verify --against FILE` checks the log against such lines later.
+    'campusgate audit verify --against FILE' checks the log against such lines later.
 
     \b
     Example:
@@ -763,6 +798,7 @@ def workflow() -> None:
     type=click.Choice(["mermaid", "dot", "svg", "png"]),
     default="mermaid",
     show_default=True,
+    help="Output format (svg and png need Graphviz's dot).",
 )
 @click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 def workflow_diagram(app: App, kind: str | None, fmt: str, output: str | None) -> None:

@@ -20,7 +20,7 @@ def whitelist() -> None:
 
 
 @command(whitelist, "show")
-@click.option("--year", required=True)
+@click.option("--year", required=True, help="Whitelist year.")
 @click.option("--jurisdiction", help="This jurisdiction's list.")
 @click.option("--school", help="Every level's list that covers this school.")
 def whitelist_show(app: App, year: str, jurisdiction: str | None, school: str | None) -> None:
@@ -48,8 +48,8 @@ def whitelist_show(app: App, year: str, jurisdiction: str | None, school: str | 
 
 
 @command(whitelist, "export")
-@click.option("--year", required=True)
-@click.option("--jurisdiction", required=True)
+@click.option("--year", required=True, help="Whitelist year.")
+@click.option("--jurisdiction", required=True, help="This jurisdiction's list.")
 @click.option("--format", "fmt", required=True, help=one_of(WHITELIST_FORMATS))
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 def whitelist_export(app: App, year: str, jurisdiction: str, fmt: str, output: str) -> None:
@@ -77,8 +77,8 @@ def whitelist_export(app: App, year: str, jurisdiction: str, fmt: str, output: s
 
 
 @command(cli, "check")
-@click.option("--school", required=True)
-@click.option("--item", "item_id", required=True)
+@click.option("--school", required=True, help="The school's name.")
+@click.option("--item", "item_id", required=True, help="The item's id.")
 @click.option("--date", "day", help="YYYY-MM-DD (default today).")
 def check_cmd(app: App, school: str, item_id: str, day: str | None) -> int:
     """May ITEM enter SCHOOL on the date? Exit 0 allowed, 5 not (the reason says why).
@@ -108,11 +108,11 @@ def entry() -> None:
 
 
 @command(entry, "record")
-@click.option("--school", required=True)
-@click.option("--item", "item_id", required=True)
+@click.option("--school", required=True, help="The school's name.")
+@click.option("--item", "item_id", required=True, help="The item's id.")
 @click.option("--date", "day", required=True, help="YYYY-MM-DD, today or earlier.")
 def entry_record(app: App, school: str, item_id: str, day: str) -> None:
-    """Record that ITEM entered SCHOOL on the date; refused when `check` says no.
+    """Record that ITEM entered SCHOOL on the date; refused when 'campusgate check' says no.
 
     \b
     Example:
@@ -208,8 +208,8 @@ def ledger() -> None:
 
 
 @command(ledger, "export")
-@click.option("--jurisdiction", required=True)
-@click.option("--year")
+@click.option("--jurisdiction", required=True, help="This jurisdiction's ledger.")
+@click.option("--year", help="Only this year.")
 @click.option("--format", "fmt", required=True, help=one_of(LEDGER_FORMATS))
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 def ledger_export(app: App, jurisdiction: str, year: str | None, fmt: str, output: str) -> None:
@@ -228,8 +228,8 @@ def ledger_export(app: App, jurisdiction: str, year: str | None, fmt: str, outpu
 
 
 @command(cli, "stats")
-@click.option("--jurisdiction")
-@click.option("--year")
+@click.option("--jurisdiction", help="This jurisdiction and those under it.")
+@click.option("--year", help="Only this year.")
 def stats_cmd(app: App, jurisdiction: str | None, year: str | None) -> None:
     """Counts by state, aspect and source; overdue items; whitelist items against quotas.
 

@@ -14,7 +14,13 @@ from campusgate.app import App, cli, command, emit, warning_line
 
 @command(cli, "serve")
 @click.option("--listen", metavar="HOST:PORT", help="Address to listen on ([server] listen).")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server worker processes.",
+)
 @click.option("--certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate.")
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), help="TLS key.")
 def serve(
@@ -149,7 +155,7 @@ def token_list(app: App) -> None:
 @command(token, "revoke")
 @click.argument("token_id")
 def token_revoke(app: App, token_id: str) -> None:
-    """Revoke a token: it no longer opens the server (the id is in ``token list``).
+    """Revoke a token: it no longer opens the server (the id is in 'campusgate token list').
 
     \b
     Example:
@@ -168,7 +174,7 @@ def token_revoke(app: App, token_id: str) -> None:
 
 @command(cli, "whoami")
 def whoami(app: App) -> None:
-    """Who is acting: the token's user with a server (after ``login``); on the database
+    """Who is acting: the token's user with a server (after 'campusgate login'); on the database
     host, the user --as names (else the operating-system login).
 
     \b

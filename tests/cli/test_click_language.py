@@ -185,7 +185,9 @@ def test_help_chrome_is_chinese_by_default() -> None:
     out = result.stdout
     assert out.startswith("用法: campusgate [OPTIONS] COMMAND [ARGS]...\n")
     assert "\n选项:\n" in out and "\n命令:\n" in out
-    assert re.search(r"--lang \[zh\|en\] +提示信息和表格的语言。  \[默认：zh\]", out)
+    lang = r"--lang \[zh\|en\] +提示信息和表格的语言。  \[环境变量：\s*CAMPUSGATE_LANG;"
+    lang += r"\s*默认：\s*zh\]"
+    assert re.search(lang, out)
     assert "[环境变量：CAMPUSGATE_TODAY]" in out
     assert re.search(r"--version +显示版本并退出。\n", out)
     assert re.search(r"-h, --help +显示此帮助并退出。\n", out)
@@ -200,7 +202,7 @@ def test_help_chrome_is_click_s_english_with_lang_en() -> None:
     out = run("--lang", "en", "-h").stdout
     assert out.startswith("Usage: campusgate [OPTIONS] COMMAND [ARGS]...\n")
     assert "\nOptions:\n" in out and "\nCommands:\n" in out
-    assert "[default: zh]" in out and "[env var: CAMPUSGATE_TODAY]" in out
+    assert "CAMPUSGATE_LANG; default: zh]" in out and "[env var: CAMPUSGATE_TODAY]" in out
     assert re.search(r"--version +Show the version and exit\.\n", out)
     assert re.search(r"-h, --help +Show this message and exit\.\n", out)
     assert "[required]" in run("--lang", "en", "quota", "set", "-h").stdout

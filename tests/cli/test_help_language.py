@@ -24,9 +24,12 @@ from campusgate.cli import cli
 PO = i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / f"{i18n.HELP_DOMAIN}.po"
 MO = PO.with_suffix(".mo")
 
-#: What the reader types or reads as code, kept as it is in a translation: options, backquoted
-#: code, metavars and other words in capitals (TRIGGER, JSON, YYYY), configuration sections.
-TYPED = re.compile(r"--[a-z][\w-]*|`[^`]+`|\b[A-Z][A-Z_]{2,}\b|\[\w+\]")
+#: What the reader types or reads as code, kept as it is in a translation: options, metavars
+#: and other words in capitals (TRIGGER, JSON, YYYY), configuration sections.
+TYPED = re.compile(r"--[a-z][\w-]*|\b[A-Z][A-Z_]{2,}\b|\[\w+\]")
+#: A command or value quoted in English help ('campusgate token list', 'none'): in Chinese
+#: the same words between “ and ”. (Not an apostrophe: the token's, users'.)
+QUOTED = re.compile(r"(?<![\w'])'([^'\n]+)'(?!\w)")
 
 
 def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
@@ -131,11 +134,26 @@ def test_every_translation_keeps_what_is_typed() -> None:
         assert msgstr, f"untranslated: {msgid!r}"
         for token in TYPED.findall(msgid):
             assert token in msgstr, (token, msgid, msgstr)
+        for quoted in QUOTED.findall(msgid):
+            assert f"“{quoted}”" in msgstr, (quoted, msgid, msgstr)
         # the examples: their command lines as they are, under 示例
         assert msgid.count("\b") == msgstr.count("\b"), msgid
         assert msgid.count("Example:") == msgstr.count("示例:"), msgid
         indented = [line for line in msgid.splitlines() if line.startswith(" ")]
         assert indented == [line for line in msgstr.splitlines() if line.startswith(" ")]
+
+
+def test_help_quotes_commands_and_values_one_way_and_never_with_backquotes() -> None:
+    """reST's backquotes are for docstrings that no one reads in ``-h``: a command or a value
+    in help is quoted 'so' in English and “so” in Chinese."""
+    catalogue = _catalogue()
+    shown = [text for path, _command in walk() for _where, text in help_texts(context(path))]
+    assert [text for text in [*shown, *catalogue.values()] if "`" in text] == []
+    quoted = [q for text in shown for q in QUOTED.findall(text)]
+    assert "campusgate token list" in quoted and "none" in quoted  # the pattern finds them
+    assert QUOTED.findall("the token's user (after 'campusgate login'); users' own") == [
+        "campusgate login"
+    ]
 
 
 def test_the_committed_mo_is_the_po_compiled() -> None:
@@ -192,14 +210,15 @@ def test_every_command_s_help_is_chinese_by_default_and_english_with_lang_en(
     ]
     assert too_wide == []
     assert "\u200b" not in zh.stdout  # the wrapping's marks are gone
+    assert "`" not in zh.stdout + en.stdout
 
 
 def test_the_root_help_is_chinese_by_default() -> None:
     out = run("-h").stdout
     assert "\n  campusgate — 社会事务进校园白名单与整改台账。\n" in out
     assert "\n  示例:\n      campusgate demo\n" in out
-    assert re.search(r"\n  --db TEXT +数据库 URL 或 SQLite 文件路径。\n", out)
-    assert re.search(r"\n  --lang \[zh\|en\] +提示信息和表格的语言。  \[默认：zh\]\n", out)
+    assert "--dbTEXT数据库URL或SQLite文件路径。[环境变量：CAMPUSGATE_DB]--as" in flat(out)
+    assert "--lang[zh|en]提示信息和表格的语言。[环境变量：CAMPUSGATE_LANG;默认：zh]--" in flat(out)
     # the groups' and commands' lines: the first sentence of their description
     assert re.search(r"\n  advance +对每个事项执行操作 TRIGGER，每个事项各用一个事务。\n", out)
     assert re.search(r"\n  check +事项 ITEM 能否在该日期进入学校 SCHOOL？\n", out)
@@ -212,7 +231,7 @@ def test_the_root_help_is_english_with_lang_en_or_campusgate_lang() -> None:
     for out in (run("--lang", "en", "-h").stdout, run("-h", env={"CAMPUSGATE_LANG": "en"}).stdout):
         assert "\n  campusgate — whitelists of social affairs entering campus, and" in out
         assert "\n  Example:\n      campusgate demo\n" in out
-        assert re.search(r"\n  --db TEXT +Database URL or SQLite file path\.\n", out)
+        assert "--dbTEXTDatabaseURLorSQLitefilepath.[envvar:CAMPUSGATE_DB]--as" in flat(out)
         assert re.search(r"\n  advance +Fire TRIGGER on each item, each in its own\b", out)
         # the only Chinese: the ledger's own name, in the code's English
         assert re.findall(r"[\u4e00-\u9fff]+", out.split("Commands:")[1]) == ["整改台账"]
@@ -228,7 +247,7 @@ def test_advance_help_is_chinese_by_default_and_english_with_lang_en() -> None:
     assert "\n      campusgate --as zhao.lei advance file 3 4 5\n" in zh  # examples as typed
     assert re.search(r"\n  --owner TEXT +责任人的登录名（上台账 file 时填写）。\n", zh)
     assert "\n  操作（原状态 -> 新状态：执行角色；所需参数）：\n" in zh
-    assert "\n      review    submitted -> reviewed: reviewer\n" in zh  # the codes one types
+    assert "\n      review（审核）      已提交 -> 已审核：审核人\n" in zh  # the code one types
     assert "Triggers" not in zh and "Exits with" not in zh
     en = run("--lang", "en", "advance", "-h").stdout
     assert "\n  Fire TRIGGER on each item, each in its own transaction.\n" in en
@@ -271,3 +290,128 @@ def test_chinese_is_wrapped_between_characters_by_the_columns_it_takes() -> None
     # punctuation stays with what it closes or opens; a paragraph's lines are one line
     assert app.wrap_columns("一二三四（五）。\n六", 8) == ["一二三四", "（五）。", "六"]
     assert app.wrap_columns("默认：zh  [必填]", 40) == ["默认：zh  [必填]"]
+
+
+def test_the_root_help_names_every_environment_variable_it_reads() -> None:
+    """Every root option that an environment variable sets shows it, as ``--today`` does."""
+    read = {
+        param.opts[0]: param.envvar
+        for param in cli.params
+        if isinstance(param, click.Option) and param.envvar
+    }
+    assert read == {
+        "--db": "CAMPUSGATE_DB",
+        "--as": "CAMPUSGATE_USER",
+        "--config": "CAMPUSGATE_CONFIG",
+        "--lang": "CAMPUSGATE_LANG",
+        "--today": "CAMPUSGATE_TODAY",
+    }
+    zh, en = flat(run("-h").stdout), flat(run("--lang", "en", "-h").stdout)
+    for option, variable in read.items():
+        assert re.search(rf"{option}\S*?\[环境变量：{variable}[;\]]", zh), option
+        assert re.search(rf"{option}\S*?\[envvar:{variable}[;\]]", en), option
+
+
+def test_an_environment_variable_is_named_in_an_error_when_the_value_came_from_it() -> None:
+    from_env = run("item", "list", env={"CAMPUSGATE_LANG": "fr"})
+    assert from_env.exit_code == 2
+    assert from_env.stderr.endswith(
+        "错误：'--lang' (环境变量：'CAMPUSGATE_LANG') 的值无效：'fr' 不是可选值 'zh', 'en' 之一。\n"
+    )
+    typed = run("--lang", "fr", "item", "list", env={"CAMPUSGATE_LANG": "en"})
+    assert typed.exit_code == 2
+    assert "'--lang' 的值无效：'fr'" in typed.stderr and "CAMPUSGATE_LANG" not in typed.stderr
+
+
+# --------------------------------------------------------------------------- options' help
+
+
+def without_help(root: click.Command) -> list[str]:
+    """Every option under ``root`` that ``-h`` lists bare: all but ``--json`` and ``-h``
+    (each command's own, whose help is the same everywhere) need a few words."""
+    return [
+        f"{' '.join(path) or '(root)'} {param.opts[0]}"
+        for path, _command in walk(root)
+        for param in context(path, root).command.get_params(context(path, root))
+        if isinstance(param, click.Option)
+        and not param.hidden
+        and not param.help
+        and param.opts[0] not in ("--json", "-h", "--help")
+    ]
+
+
+def test_every_option_has_help() -> None:
+    assert without_help(cli) == []
+
+
+def test_an_option_without_help_is_found() -> None:
+    @app.command(app.Group("root"), "fresh")
+    @click.option("--colour")
+    @click.option("--size", help="How big.")
+    def fresh(_app: app.App, colour: str | None, size: str | None) -> None:
+        """Do something new."""
+
+    group = app.Group("root", commands=[fresh])
+    assert without_help(group) == ["fresh --colour"]
+
+
+def test_the_state_filter_s_help_names_the_words_it_takes() -> None:
+    """``item list --state`` takes a state's label too, and a rectification item's own words
+    select that kind: the help says which, in both languages, and they are taken."""
+    from campusgate.domain import KINDS, STATES
+    from campusgate.workflow import validate
+
+    zh = flat(run("item", "list", "-h").stdout)
+    en = " ".join(run("--lang", "en", "item", "list", "-h").stdout.split())
+    assert "filed（已备案/已上台账）|published（已发布/已销号）" in zh
+    assert "--kindrectification" in zh
+    said = "'on the ledger' (filed) and 'closed' (published), also select --kind rectification"
+    assert said in en
+    for word in ("已上台账", "已销号", "on the ledger", "closed"):
+        assert flat(word) in zh
+        assert validate.state_of_kind(word, None, STATES, KINDS)[1] == "rectification", word
+    for word in ("已备案", "已发布"):
+        assert validate.state_of_kind(word, None, STATES, KINDS)[1] == "whitelist", word
+
+
+# --------------------------------------------------------------------------- advance's table
+
+
+def test_the_trigger_table_reads_in_chinese_with_the_codes_one_types() -> None:
+    zh = run("advance", "-h").stdout
+    table = zh.split("操作（原状态 -> 新状态：执行角色；所需参数）：\n")[1]
+    assert "\n    whitelist（白名单）：\n" in zh and "\n    rectification（整改）：\n" in zh
+    assert "\n      review（审核）      已提交 -> 已审核：审核人\n" in table
+    assert "\n      ratify（上级批准）  已审核 -> 已审核：上级审批人\n" in table
+    # a rectification item's own words: file is 上台账, filed 已上台账, publish 销号
+    assert "\n      file（上台账）      已审核 -> 已上台账：审核人、审批人；\n" in table
+    assert "\n                          --standard、--deadline、--owner\n" in table
+    assert "publish（销号）     已上台账 -> 已销号：审核人、审批人、责任人；--result" in table
+    assert "amend（修改）       已提交 -> 已提交：本部门申请人；" in table
+    for code in ("submitted", "reviewed ", "own-applicant", "parent-approver", "responsible"):
+        assert code not in table, code
+    # English as it was: the codes, one row a transition
+    en = run("--lang", "en", "advance", "-h").stdout
+    table = en.split("Triggers (from state -> to state: who; needs):\n")[1]
+    assert "\n      ratify    reviewed -> reviewed: parent-approver\n" in table
+    row = "publish   filed -> published: reviewer, approver, responsible; --result"
+    assert f"\n      {row}\n" in table
+    assert not re.search(r"[\u4e00-\u9fff]", table)
+    # built when shown: the same process answers in each language in turn
+    assert "review（审核）" in run("advance", "-h").stdout
+
+
+def test_every_code_of_the_trigger_table_has_a_chinese_label() -> None:
+    """A trigger, state or role added to the transition tables without a label would show as
+    its bare code in the Chinese table."""
+    from campusgate.workflow.kinds import TABLES
+    from campusgate.workflow.messages import label
+
+    bare = {
+        code
+        for kind, table in TABLES.items()
+        for row in table
+        for code in (row.trigger, row.dest, *row.source, *row.who, kind)
+        if label(code, "zh", kind) == code
+    }
+    assert bare == set()
