@@ -204,10 +204,9 @@ def org_add_school(app: App, name: str, jurisdiction: str) -> None:
     "--role",
     "roles",
     multiple=True,
-    required=True,
     help=one_of(domain.ROLES) + " (repeatable)",
 )
-@click.option("--jurisdiction", required=True, help="The user's jurisdiction.")
+@click.option("--jurisdiction", help="The user's jurisdiction.")
 @click.option("--department", help="The user's department.")
 @click.option("--email", help="The user's email address.")
 @click.option("--name", help="Display name.")
@@ -215,16 +214,18 @@ def org_add_user(
     app: App,
     login: str,
     roles: tuple[str, ...],
-    jurisdiction: str,
+    jurisdiction: str | None,
     department: str | None,
     email: str | None,
     name: str | None,
 ) -> None:
-    """Add (or update) a user.
+    """Add a user (--role and --jurisdiction needed), or change one: what is not given stays
+    as it was.
 
     \b
     Example:
         campusgate org add-user wang.fang --role reviewer --jurisdiction 鹤壁市 --name 王芳
+        campusgate org add-user wang.fang --email wangfang@jyj.example.gov.cn
     """
     from campusgate.workflow import org as service
 

@@ -110,7 +110,7 @@ def entry() -> None:
 @command(entry, "record")
 @click.option("--school", required=True, help="The school's name.")
 @click.option("--item", "item_id", required=True, help="The item's id.")
-@click.option("--date", "day", required=True, help="YYYY-MM-DD, today or earlier.")
+@click.option("--date", "day", help="YYYY-MM-DD, today or earlier (default today).")
 def entry_record(app: App, school: str, item_id: str, day: str) -> None:
     """Record that ITEM entered SCHOOL on the date; refused when 'campusgate check' says no.
 

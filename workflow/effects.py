@@ -71,14 +71,10 @@ def put_on_ledger(f: Firing) -> None:
 
 def unreachable_owner(owner: User) -> Notice:
     """The warning that a responsible person without an e-mail address gets no reminders,
-    with the command that gives them one (roles, jurisdiction, department kept)."""
-    words = ["campusgate", "org", "add-user", owner.login]
-    for role in sorted(owner.roles):
-        words += ["--role", role]
-    words += ["--jurisdiction", owner.jurisdiction.name]
-    if owner.department is not None:
-        words += ["--department", owner.department.name]
-    command = " ".join(w if _PLAIN.fullmatch(w) else shlex.quote(w) for w in words)
+    with the command an admin gives them one by (``org add-user`` keeps what it is not
+    given)."""
+    login = owner.login if _PLAIN.fullmatch(owner.login) else shlex.quote(owner.login)
+    command = f"campusgate org add-user {login}"
     return Notice("owner_no_email", {"login": owner.login, "name": owner.name, "command": command})
 
 

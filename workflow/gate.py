@@ -166,14 +166,11 @@ def entry_key(school: str, item_id: int, day: date) -> str:
 def record_entry(
     db: Database, login: str, *, school: str, item_id: int | str, day: str | date | None
 ) -> dict[str, Any]:
-    """Record that the item entered the school on ``day`` (today or earlier); refused with
-    the gate's reason when ``check`` says no. Recording the same entry again changes
-    nothing."""
-    if day is None or day == "":
-        raise InvalidInput("missing_field", field="date")
-    when = validate.parse_date(day)
-    assert when is not None
+    """Record that the item entered the school on ``day`` (default today; not later);
+    refused with the gate's reason when ``check`` says no. Recording the same entry again
+    changes nothing."""
     today = clock_today()
+    when = validate.parse_date(day) or today
     if when > today:
         raise InvalidInput("entry_in_future", date=when.isoformat(), today=today.isoformat())
     with writing(db) as session:

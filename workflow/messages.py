@@ -284,9 +284,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "responsible person {login} is not in {jurisdiction} or below",
     ),
     "owner_no_email": (
-        "责任人 {name}（{login}）没有电子邮箱，设置前收不到整改提醒；设置邮箱：{command} --email 邮箱地址",
+        "责任人 {name}（{login}）没有电子邮箱，设置前收不到整改提醒；"
+        "请管理员设置邮箱：{command} --email 邮箱地址",
         "responsible person {name} ({login}) has no e-mail address and gets no reminders "
-        "until one is set: {command} --email ADDRESS",
+        "until an admin sets one: {command} --email ADDRESS",
     ),
     "school_outside": (
         "学校 {school} 不在 {jurisdiction} 或其下级",

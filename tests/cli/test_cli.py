@@ -765,9 +765,8 @@ def test_exit_2_malformed_deadline(db: Database) -> None:
 
 #: The warning on stderr when a responsible person without e-mail is given an item.
 NO_EMAIL = (
-    "注意：责任人 孙浩（sun.hao）没有电子邮箱，设置前收不到整改提醒；设置邮箱："
-    "campusgate org add-user sun.hao --role applicant --jurisdiction 鹤壁市 "
-    "--department 市公安局 --email 邮箱地址\n"
+    "注意：责任人 孙浩（sun.hao）没有电子邮箱，设置前收不到整改提醒；请管理员设置邮箱："
+    "campusgate org add-user sun.hao --email 邮箱地址\n"
 )
 
 
@@ -784,14 +783,29 @@ def test_an_owner_without_email_is_accepted_with_a_warning_naming_the_fix(db: Da
     assert document(result)["results"][0]["state"] == "filed"  # stdout: the one document
     assert result.stderr == (
         "warning: responsible person 孙浩 (sun.hao) has no e-mail address and gets no "
-        "reminders until one is set: campusgate org add-user sun.hao --role applicant "
-        "--jurisdiction 鹤壁市 --department 市公安局 --email ADDRESS\n"
+        "reminders until an admin sets one: campusgate org add-user sun.hao --email ADDRESS\n"
     )
-    # the command it names gives the address; then no warning
+    # the command it names gives the address and keeps the rest; then no warning
     fix = NO_EMAIL.split("设置邮箱：")[1].strip().replace("邮箱地址", "sun.hao@example.gov.cn")
     assert fix.startswith("campusgate ")
+    before = person(ok_json(db, "admin", "org show"), "sun.hao")
     ok(db, "admin", fix.removeprefix("campusgate "))
+    after = person(ok_json(db, "admin", "org show"), "sun.hao")
+    assert after == before | {"email": "sun.hao@example.gov.cn"}
     ok(db, "wang.fang", f"advance file {third} {ledger}")  # ok(): stderr is empty
+
+
+def person(nodes: list[dict[str, Any]], login: str) -> dict[str, Any]:
+    """A user as ``org show --json`` shows them."""
+    for node in nodes:
+        for user in node["users"]:
+            if user["login"] == login:
+                return dict(user)
+        try:
+            return person(node["children"], login)
+        except LookupError:
+            continue
+    raise LookupError(login)
 
 
 def reviewed_clue(db: Database) -> int:

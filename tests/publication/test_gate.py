@@ -153,11 +153,15 @@ def test_entry_record_is_refused_when_check_fails(db: Database) -> None:
 
     done = ok_json(db, "wu.min", record(city))
     assert done["recorded"] is True and done["allowed"] is True
+    today = ok_json(db, "wu.min", ["entry", "record", "--school", SCHOOL, "--item", str(city)])
+    assert today["date"] == "2026-12-01" and today["recorded"] is True  # --date: today
     again = ok(db, "wu.min", record(city)).stdout
     assert again == f"此前已登记：事项 {city} 于 2026-11-20 进入 {SCHOOL}\n"
-    assert len(entries(db)) == 1
+    assert len(entries(db)) == 2
     with db.read() as session:
-        event = session.scalars(select(OrgEvent).where(OrgEvent.entity == "entry")).one()
+        event = session.scalars(
+            select(OrgEvent).where(OrgEvent.entity == "entry").order_by(OrgEvent.seq)
+        ).first()
         assert event.key == f"{SCHOOL}/{city}/2026-11-20" and event.actor == "wu.min"
     with db.read() as session:
         assert audit.verify(session, []).ok
