@@ -259,15 +259,18 @@ def test_advance_help_is_chinese_by_default_and_english_with_lang_en() -> None:
 def test_a_nested_command_s_help_is_chinese_by_default_and_english_with_lang_en() -> None:
     zh = run("org", "add-user", "-h").stdout
     assert zh.startswith("用法: campusgate org add-user [OPTIONS]")
-    assert "\n  添加（或更新）用户。\n" in zh
+    assert "\n  添加用户（须给出 --role 与 --jurisdiction），或修改已有用户" in zh
     assert "\n      campusgate org add-user wang.fang --role reviewer" in zh
     assert "申请人" in zh and "审核人" in zh and "可重复" in zh and "显示的姓名。" in zh
-    assert "Add (or update)" not in zh and "Display name" not in zh
+    assert "Add a user" not in zh and "Display name" not in zh
     en = run("--lang", "en", "org", "add-user", "-h").stdout
-    assert "\n  Add (or update) a user.\n" in en and "Display name." in en
+    assert "\n  Add a user (--role and --jurisdiction needed), or change one" in en
+    assert "Display name." in en
     assert "(repeatable)" in en and "申请人" not in en
     group = run("org", "-h").stdout
-    assert re.search(r"\n  add-user +添加（或更新）用户。\n", group)
+    assert re.search(
+        r"\n  add-user +添加用户（须给出 --role 与 --jurisdiction），或修改已有", group
+    )
 
 
 def test_a_long_chinese_first_sentence_is_cut_to_the_column() -> None:
