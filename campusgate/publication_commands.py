@@ -153,7 +153,7 @@ def entry_list(app: App, school: str | None, item_id: str | None, year: str | No
                 e["school"],
                 e["item"],
                 e["title"],
-                e["recorded_by"],
+                render.named(e["recorded_by"], e["recorded_by_name"], app.lang),
                 local_text(e["recorded_at"]),
             )
             for e in data

@@ -98,7 +98,11 @@ PEOPLE = frozenset({"ratified_by", "owner", "applied_by", "reviewed_by"})
 def person(login: str | None, item: dict[str, Any], lang: str) -> str | None:
     """A login an item names, as people read it: 姓名（login）, or the login alone when the
     item knows no other name for it (a system actor, a user since removed)."""
-    name = (item.get("people") or {}).get(login) if login else None
+    return named(login, (item.get("people") or {}).get(login) if login else None, lang)
+
+
+def named(login: str | None, name: str | None, lang: str) -> str | None:
+    """姓名（login）, or the login alone where there is no other name for it."""
     if not name or name == login:
         return login
     return render("person", lang, name=name, login=login)

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from campusgate.domain import PUBLISHED, REVOKED, SUSPENDED, WHITELIST
-from campusgate.models import Database, Entry, Item, ItemEvent, Quota, School
+from campusgate.models import Database, Entry, Item, ItemEvent, Quota, School, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import local, now_utc, utc_text
 from campusgate.workflow.clock import today as clock_today
@@ -237,10 +237,12 @@ def list_entries(
                 Entry.item_id,
                 Item.title,
                 Entry.recorded_by,
+                User.name,
                 Entry.recorded_at,
             )
             .join(School, School.id == Entry.school_id)
             .join(Item, Item.id == Entry.item_id)
+            .outerjoin(User, User.login == Entry.recorded_by)
             .order_by(Entry.entered_on, School.name, Entry.item_id)
         )
         if school not in (None, ""):
@@ -265,9 +267,12 @@ def list_entries(
                 "item": entered,
                 "title": title,
                 "recorded_by": recorded_by,
+                "recorded_by_name": name,
                 "recorded_at": utc_text(recorded_at),
             }
-            for day, school_name, entered, title, recorded_by, recorded_at in session.execute(query)
+            for day, school_name, entered, title, recorded_by, name, recorded_at in (
+                session.execute(query)
+            )
         ]
 
 

@@ -249,8 +249,9 @@ def test_entry_list_shows_the_entries_of_the_schools_one_reads(db: Database) -> 
     assert first["recorded_at"].endswith("Z")
 
     table = ok(db, "wu.min", ["entry", "list"]).stdout
-    for word in ("日期", "学校", "事项名称", "登记人", "消防演练进校园", SCHOOL):
+    for word in ("日期", "学校", "事项名称", "登记人", "消防演练进校园", SCHOOL, "吴敏（wu.min）"):
         assert word in table
+    assert first["recorded_by_name"] == "吴敏"
     assert ok(db, "wu.min", ["entry", "list", "--year", "2025"]).stdout == "没有登记的进校园记录\n"
 
     refused(
