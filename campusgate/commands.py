@@ -91,7 +91,9 @@ def db_current(app: App) -> None:
     current = migrations.current(database) if database else None
     url = database.display_url if database else missing
     server = configured(app)
-    if database is None:
+    if database is None and server is not None:  # a staff PC: no database here, none needed
+        lines = [app.t("db_none_here", path=missing)]
+    elif database is None:
         lines = [app.t("db_not_created", path=missing)]
     else:
         lines = [app.t("db_at", revision=current or "base", url=url)]

@@ -325,6 +325,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the database file {path} does not exist yet (no revision); create it with: "
         "campusgate --db {path} db upgrade",
     ),
+    "db_none_here": (
+        "本机没有数据库（{path}）；远程模式下无需本机数据库",
+        "no database on this machine ({path}); remote mode needs none",
+    ),
     "db_remote_mode": (
         "已配置服务器 {server}：其他命令均发往该服务器，db 命令只作用于上述本地数据库",
         "a server is configured: every other command goes to {server}; db acts on the local "

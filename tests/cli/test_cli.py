@@ -1695,6 +1695,18 @@ def test_db_current_in_remote_mode_names_the_server(db: Database) -> None:
     )
 
 
+def test_db_current_on_a_staff_pc_says_no_database_is_needed(tmp_path: Path) -> None:
+    """Logged in to a server, with no database file here: nothing to create."""
+    path = tmp_path / "campusgate.db"
+    env = {"CAMPUSGATE_SERVER": "http://127.0.0.1:9/", "CAMPUSGATE_TOKEN": "cg_1_x"}
+    out = ok(str(path), None, "db current", env=env).stdout
+    assert out == (
+        f"本机没有数据库（{path}）；远程模式下无需本机数据库\n"
+        "已配置服务器 http://127.0.0.1:9：其他命令均发往该服务器，db 命令只作用于上述本地数据库\n"
+    )
+    assert not path.exists()
+
+
 def test_db_upgrade_on_a_new_sqlite_file(tmp_path: Path) -> None:
     path = str(tmp_path / "new.db")
     result = run(path, "nobody", "item list")
