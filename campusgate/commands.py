@@ -619,6 +619,7 @@ def evaluate_cmd(app: App, item_id: str, rating: str, outcome: str, note: str | 
     Example:
         campusgate --as zhao.lei evaluate 3 --rating poor --outcome rectify --note 占用课时过多
     """
+    from campusgate import render
     from campusgate.workflow import items
     from campusgate.workflow.clock import local_text
 
@@ -638,7 +639,7 @@ def evaluate_cmd(app: App, item_id: str, rating: str, outcome: str, note: str | 
     message = app.t(
         "evaluation_replaced",
         **said,
-        by=old["by"],
+        by=render.named(old["by"], old["by_name"], app.lang),
         at=local_text(old["at"]),
         old_rating=old["rating"],
         old_outcome=old["outcome"],

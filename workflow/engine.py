@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from campusgate.domain import BASIS_KINDS, EVALUABLE, OUTCOMES, RATINGS, WHITELIST
-from campusgate.models import Database, Evaluation, Item
+from campusgate.models import Database, Evaluation, Item, User
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc, utc_text
 from campusgate.workflow.clock import today as clock_today
@@ -431,10 +431,12 @@ def evaluate(
             session.add(existing)
             _record_evaluation(session, login, item, existing, rating, outcome, note)
         elif not same:  # a second evaluation replaces the first: said, and both kept
+            by = existing.evaluated_by
             replaced = {
                 "rating": existing.rating,
                 "outcome": existing.outcome,
-                "by": existing.evaluated_by,
+                "by": by,
+                "by_name": session.scalar(select(User.name).where(User.login == by)),
                 "at": utc_text(existing.evaluated_at),
             }
             _record_evaluation(session, login, item, existing, rating, outcome, note)

@@ -1502,7 +1502,7 @@ def test_evaluate(db: Database) -> None:
     result = ok(db, "qian.min", f"--lang en evaluate {item_id} --rating good --outcome keep")
     assert result.stdout.startswith(
         f"evaluation of item {item_id} updated: rating good, outcome keep (replacing the one"
-        " zhao.lei recorded at 20"
+        " 赵磊 (zhao.lei) recorded at 20"
     )
     assert result.stdout.endswith(": rating poor, outcome rectify)\n")
     data = ok_json(db, "zhao.lei", f"evaluate {item_id} --rating adequate --outcome keep")
