@@ -54,7 +54,7 @@ def serve(
         os.environ["CAMPUSGATE_DB"] = app._db_option
     if app._config:
         os.environ["CAMPUSGATE_CONFIG"] = app._config
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
         uvicorn.run(
             "campusgate.server.api:from_environment",
@@ -66,11 +66,38 @@ def serve(
             ssl_keyfile=keyfile,
             access_log=False,
             timeout_graceful_shutdown=30,
+            log_config=log_config(),
         )
     except SystemExit as exc:  # uvicorn's own exit on a failed start (3, "not found" here)
         if exc.code in (None, 0):
             raise
         raise CannotStart("serve_failed", address=address) from None
+
+
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging configuration with campusgate's own logger beside its loggers: every
+    worker process applies it, so each request's line is written with any number of
+    workers (a worker is a new process: the parent's logging does not reach it)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["campusgate"] = {"format": LOG_FORMAT}
+    config["handlers"]["campusgate"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "campusgate",
+        "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["campusgate"] = {
+        "handlers": ["campusgate"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    return config
 
 
 def check_listen(host: str, port: int, address: str) -> None:

@@ -120,3 +120,35 @@ def test_serve_names_what_it_serves_and_warns_when_open_without_tls(db: Database
             process.wait(timeout=30)
         assert first == f"campusgate 服务 http://{host}:{port}，数据库 {db.display_url}\n"
         assert second.startswith(f"注意：{host}:{port} 不只对本机开放且未启用 TLS") == warned
+
+
+def test_every_worker_writes_its_request_lines(db: Database, tmp_path: Path) -> None:
+    """A worker is a process of its own: the request log must reach it with --workers 2."""
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    log = tmp_path / "serve.log"
+    argv = [*campusgate_command(), "--db", db.url, "serve", "--listen", f"127.0.0.1:{port}"]
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [*argv, "--workers", "2"], stderr=sink, stdout=subprocess.DEVNULL, env=os.environ.copy()
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    import time
+
+                    time.sleep(0.1)
+            for _ in range(4):
+                assert httpx.get(url + "/api/v1/whoami", timeout=10).status_code == 401
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    lines = [line for line in log.read_text().splitlines() if "GET /api/v1/whoami 401" in line]
+    assert len(lines) == 4 and all("campusgate.server" in line for line in lines)
