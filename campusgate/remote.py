@@ -140,6 +140,10 @@ def request(server: Server, method: str, path: str, lang: str, body: Any = None)
     try:
         with client:
             answer = client.request(method, path, json=body, headers=headers)
+    except (httpx.ReadTimeout, httpx.WriteTimeout):  # sent: the server may still be at it
+        raise CampusgateError(
+            "server_no_answer", url=server.url, seconds=int(ANSWER_TIMEOUT)
+        ) from None
     except httpx.HTTPError as exc:
         raise CampusgateError("server_unreachable", url=server.url, detail=_why(exc)) from None
     try:
@@ -219,6 +223,8 @@ def _why(exc: Exception) -> Any:
 
     from campusgate.workflow.messages import OsReason
 
+    if isinstance(exc, httpx.RemoteProtocolError):  # an answer, but not HTTP's
+        return OsReason("not-http", str(exc))
     cause: BaseException | None = exc
     while cause is not None and not isinstance(cause, OSError):
         cause = cause.__cause__ or cause.__context__

@@ -1164,6 +1164,10 @@ OS_REASONS: dict[str, tuple[str, str]] = {
     ),
     "name-unresolved": ("无法解析服务器的名称", "the server's name does not resolve"),
     "timeout": ("等待超时", "timed out"),
+    "not-http": (
+        "该地址的程序没有按 HTTP 答复（不是 campusgate 服务器？）",
+        "what answers there does not speak HTTP (not a campusgate server?)",
+    ),
 }
 
 
@@ -1349,6 +1353,13 @@ MESSAGES |= {
     "server_unreachable": (
         "无法连接服务器 {url}：{detail}",
         "cannot reach the server {url}: {detail}",
+    ),
+    "server_no_answer": (
+        "服务器 {url} 在 {seconds} 秒内没有答复：请求已送达，可能仍在服务器上执行；"
+        "请稍后查看结果（如 item list），不要立即重试",
+        "the server {url} gave no answer within {seconds} seconds: the request reached it and"
+        " may still be running there; check the outcome later (item list, say) before trying"
+        " again",
     ),
     "server_bad_answer": (
         "服务器 {url} 的应答无法识别（HTTP {status}）",

@@ -604,3 +604,52 @@ def test_every_file_a_command_writes_is_a_download_in_remote_mode() -> None:
         for param in command.params:
             if param.name in OUTPUT_PARAMS:
                 assert isinstance(param.type, click.Path), (path, param.name)
+
+
+def test_a_server_that_does_not_answer_in_time_may_still_be_at_it(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read that times out is no refusal: the request went; the outcome is unknown. And an
+    address where something else listens is said to be no HTTP server."""
+    import socket
+    import threading
+
+    monkeypatch.setattr(remote, "ANSWER_TIMEOUT", 1.0)
+    held: list[socket.socket] = []
+    with socket.socket() as silent, socket.socket() as closing:
+        for listener in (silent, closing):
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+
+        def hold() -> None:  # accepts, reads, never answers
+            conn, _ = silent.accept()
+            held.append(conn)
+            conn.recv(65536)
+
+        def hang_up() -> None:  # reads the request, closes without a word (not HTTP)
+            conn, _ = closing.accept()
+            conn.settimeout(0.3)
+            try:
+                while conn.recv(65536):
+                    pass
+            except TimeoutError:
+                pass
+            conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+
+        threading.Thread(target=hold, daemon=True).start()
+        threading.Thread(target=hang_up, daemon=True).start()
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        slow = invoke(["item", "list"], {"CAMPUSGATE_SERVER": url, "CAMPUSGATE_TOKEN": "cg_1_x"})
+        assert slow.exit_code == 1
+        assert slow.stderr == (
+            f"错误：服务器 {url} 在 1 秒内没有答复：请求已送达，可能仍在服务器上执行；"
+            "请稍后查看结果（如 item list），不要立即重试\n"
+        )
+        other = f"http://127.0.0.1:{closing.getsockname()[1]}"
+        env = {"CAMPUSGATE_SERVER": other, "CAMPUSGATE_TOKEN": "cg_1_x"}
+        hung_up = invoke(["item", "list"], env)
+        assert hung_up.exit_code == 1
+        assert hung_up.stderr.endswith("该地址的程序没有按 HTTP 答复（不是 campusgate 服务器？）\n")
+    for conn in held:
+        conn.close()
