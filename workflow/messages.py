@@ -484,8 +484,10 @@ MESSAGES |= {
         "try again later",
     ),
     "db_missing": (
-        "数据库文件 {path} 不存在；新建请运行：campusgate --db {path} db upgrade",
-        "there is no database file {path}; create one with: campusgate --db {path} db upgrade",
+        "数据库文件 {path} 不存在；新建请运行：campusgate --db {path} db upgrade"
+        "（员工电脑连接服务器请改用：campusgate login --server 服务器地址）",
+        "there is no database file {path}; create one with: campusgate --db {path} db upgrade"
+        " (on a staff PC, connect to the server instead: campusgate login --server URL)",
     ),
     "db_is_directory": (
         "{path} 是文件夹，不是数据库文件；请用 --db 指定数据库文件",
@@ -1425,8 +1427,8 @@ MESSAGES |= {
         "{path} does not take {method} requests",
     ),
     "request_too_large": (
-        "请求过大（上限 {limit} 字节）",
-        "the request is too large (limit {limit} bytes)",
+        "请求过大（上限 {limit} MB）",
+        "the request is too large (limit {limit} MB)",
     ),
     "not_published": (
         "{jurisdiction}{year} 年度白名单尚未公布",

@@ -197,7 +197,8 @@ class BodyLimit:
         from campusgate.workflow.messages import render
 
         lang = _lang(Request(scope))
-        message = render("request_too_large", lang, limit=self.limit)
+        limit = f"{self.limit / 2**20:.3g}"  # MB, as people count them
+        message = render("request_too_large", lang, limit=limit)
         await _error(413, "request_too_large", message)(scope, receive, send)
 
 

@@ -1712,7 +1712,10 @@ def test_db_upgrade_on_a_new_sqlite_file(tmp_path: Path) -> None:
     result = run(path, "nobody", "item list")
     assert result.exit_code == 1
     assert result.stdout == ""
-    missing = f"错误：数据库文件 {path} 不存在；新建请运行：campusgate --db {path} db upgrade\n"
+    missing = (
+        f"错误：数据库文件 {path} 不存在；新建请运行：campusgate --db {path} db upgrade"
+        "（员工电脑连接服务器请改用：campusgate login --server 服务器地址）\n"
+    )
     assert result.stderr == missing
     assert ok_json(path, None, "db current")["revision"] is None
     assert not Path(path).exists()  # reading creates nothing

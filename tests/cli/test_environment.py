@@ -316,7 +316,8 @@ def test_a_missing_sqlite_file_is_named_and_not_created(tmp_path: Path) -> None:
         result = run(str(path), "admin", command)
         assert result.exit_code == 1, result.stderr
         assert result.stderr == (
-            f"错误：数据库文件 {path} 不存在；新建请运行：campusgate --db {path} db upgrade\n"
+            f"错误：数据库文件 {path} 不存在；新建请运行：campusgate --db {path} db upgrade"
+            "（员工电脑连接服务器请改用：campusgate login --server 服务器地址）\n"
         )
     assert ok_json(str(path), None, "db current")["revision"] is None
     assert not (tmp_path / "no").exists()

@@ -430,6 +430,7 @@ def test_a_request_too_large_speaks_as_every_other_refusal(
     answer = client.post(protocol.RUN_PATH, content=b"x" * (protocol.MAX_BODY + 1), headers=headers)
     assert answer.status_code == 413
     assert answer.json()["error"]["message"].startswith(start)
+    assert "20 MB" in answer.json()["error"]["message"]
     assert snapshot(db) == before
 
 
