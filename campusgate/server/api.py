@@ -77,6 +77,10 @@ class WhoAmI(Strict):
 
 
 class HistoryEvent(BaseModel):
+    """An event of an item's history, as ``item show --json`` prints it; more keys may be
+    added."""
+
+    model_config = ConfigDict(extra="allow")
     seq: int
     trigger: str
     from_state: str | None
@@ -393,7 +397,12 @@ def create_app(
         with checked(request, token) as who:
             return tokens.whoami(db, who)
 
-    @api.get("/api/v1/items", response_model=list[ItemOut], tags=["items"])
+    @api.get(
+        "/api/v1/items",
+        response_model=list[ItemOut],
+        response_model_exclude_unset=True,  # the keys item list --json prints, and only those
+        tags=["items"],
+    )
     def list_items(
         token: Bearer,
         request: Request,
@@ -410,7 +419,12 @@ def create_app(
                 db, who, kind=kind, state=state, year=year, jurisdiction=jurisdiction
             )
 
-    @api.get("/api/v1/items/{item_id}", response_model=ItemOut, tags=["items"])
+    @api.get(
+        "/api/v1/items/{item_id}",
+        response_model=ItemOut,
+        response_model_exclude_unset=True,
+        tags=["items"],
+    )
     def show_item(item_id: str, token: Bearer, request: Request) -> Any:
         """One item with its actions and history (``item show``)."""
         from campusgate.workflow import items

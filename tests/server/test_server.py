@@ -511,6 +511,11 @@ def test_typed_routes_give_the_spec_shapes(
     assert "revoke" in shown.json()["actions"]
     listed = client.get("/api/v1/items", headers=auth)
     assert [i["id"] for i in listed.json()] == [item_id]
+    # the same keys as item list --json and item show --json, no more
+    from tests.cli.test_cli import ok_json
+
+    assert listed.json() == ok_json(db, "li.na", "item list")
+    assert shown.json() == ok_json(db, "li.na", f"item show {item_id}")
     assert client.get("/api/v1/items/999", headers=auth).status_code == 404
     refused = client.post(
         "/api/v1/advance", json={"trigger": "file", "item_ids": [item_id]}, headers=auth
