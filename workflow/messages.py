@@ -86,7 +86,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有操作 “{trigger}”，可用操作：{choices}",
         "there is no trigger '{trigger}'; triggers: {choices}",
     ),
-    "invalid_id": ("编号 “{value}” 无效，应为整数", "invalid id '{value}': use a whole number"),
+    "invalid_id": (
+        "编号 “{value}” 无效，应为正整数",
+        "invalid id '{value}': use a positive whole number",
+    ),
     "year_out_of_range": (
         "年度 {value} 超出范围（2000–2999）",
         "year {value} is out of range (2000–2999)",

@@ -283,7 +283,7 @@ def create_app(
     from campusgate.workflow import tokens
     from campusgate.workflow.config import load_settings
     from campusgate.workflow.errors import CampusgateError, NotAuthenticated
-    from campusgate.workflow.messages import render
+    from campusgate.workflow.messages import KEY, LABEL_ONLY, render
 
     if settings is None:
         settings = load_settings(None, None)
@@ -309,7 +309,10 @@ def create_app(
     @api.exception_handler(CampusgateError)
     async def domain_error(request: Request, exc: CampusgateError) -> JSONResponse:
         status = 401 if isinstance(exc, NotAuthenticated) else protocol.status_of(exc.exit_code)
-        response = _error(status, exc.code, exc.message(_lang(request)), exc.exit_code)
+        # a public page names a field by its label alone; the API by its parameter
+        public = request.url.path.startswith("/public/")
+        message = exc.message(_lang(request), LABEL_ONLY if public else KEY)
+        response = _error(status, exc.code, message, exc.exit_code)
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
@@ -470,7 +473,7 @@ def create_app(
             # the list's own title where the jurisdiction and year exist, else the plain one
             known = exc.code.startswith("nothing_published")
             title = publication.title_of(jurisdiction, year) if known else publication.TITLE
-            page = publication.notice_page(title, exc.message(lang), lang)
+            page = publication.notice_page(title, exc.message(lang, LABEL_ONLY), lang)
             return HTMLResponse(page, status_code=protocol.status_of(exc.exit_code))
         with tempfile.TemporaryDirectory(prefix="campusgate-") as folder:
             path = publication.write(

@@ -540,7 +540,7 @@ def test_advance_on_several_ids_checks_the_input_first_and_names_each_refused_it
         "wang.fang",
         f"advance review {first} {second} abc",
         exit=2,
-        stderr="错误：编号 “abc” 无效，应为整数\n",
+        stderr="错误：编号 “abc” 无效，应为正整数\n",
         stdout="未执行任何事项（共 3 项）\n",
     )
     refused(  # a whole-call refusal reads once, not once per id

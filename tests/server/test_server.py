@@ -563,6 +563,10 @@ def test_the_public_face_needs_no_token(db: Database, client: TestClient) -> Non
         page = client.get(path)
         assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
         assert said in page.text and "<h1>" in page.text and '"error"' not in page.text
+    odd_year = client.get(f"/public/whitelists/{CITY}/abc.html").text
+    assert "年度" in odd_year and "--year" not in odd_year  # no CLI option on a public page
+    odd_item = client.get("/public/check?school=淇滨区实验小学&item=-1").json()
+    assert odd_item["error"]["message"] == "编号 “-1” 无效，应为正整数"
     unknown = client.get("/public/whitelists/鹤壁是/2026.html").text
     assert "<h1>社会事务进校园白名单</h1>" in unknown and "鹤壁是2026" not in unknown
     english = client.get(f"/public/whitelists/{CITY}/2027.html", headers={"Accept-Language": "en"})
