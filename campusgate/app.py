@@ -184,12 +184,15 @@ class Command(click.Command):
         try:
             return super().parse_args(ctx, args)
         except click.NoSuchOption as exc:
+            from campusgate.workflow.messages import render
+
+            if ctx.parent is None and exc.option_name == "--json":  # the commands' own option
+                message = render("command_option_first", i18n.speaking_now(), option="--json")
+                raise click.UsageError(message, ctx) from None
             root = ctx.find_root().command
             if ctx.parent is None or exc.option_name not in _option_names(root, ctx):
                 raise
             # a global option (--as, --db …) written after the command: say where it goes
-            from campusgate.workflow.messages import render
-
             where = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ""
             message = render(
                 "global_option_after",

@@ -30,7 +30,7 @@ def serve(
 
     \b
     Example:
-        campusgate --db postgresql://campusgate@db/campusgate serve --listen 0.0.0.0:8470
+        campusgate --db postgresql://campusgate@db/campusgate serve --listen 127.0.0.1:8470
     """
     import logging
 

@@ -427,6 +427,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # internal (exit 1)
     "internal": ("内部错误：{detail}", "internal error: {detail}"),
     # the line a refusal is printed as
+    "command_option_first": (
+        "{option} 是各命令的选项，须写在命令之后：campusgate … 命令 {option}",
+        "{option} belongs to each command and goes after it: campusgate … COMMAND {option}",
+    ),
     "global_option_after": (
         "{option} 是全局选项，须写在命令之前：campusgate {option} … {command} …",
         "{option} is a global option and goes before the command: campusgate {option} … {command}"
