@@ -364,6 +364,9 @@ def test_a_global_option_after_the_command_says_where_it_goes(db: Database) -> N
         "campusgate --lang … org add-user …\n"
     )
     # an option no level has stays click's own refusal
+    early = run_on(db, None, ["--json", "item", "list"])  # a command's option before it
+    assert early.exit_code == 2
+    assert "--json 是各命令的选项，须写在命令之后" in early.stdout + early.stderr
     assert run_on(db, None, ["item", "list", "--bogus"]).stderr.endswith(
         "错误：没有选项 '--bogus'。\n"
     )
