@@ -427,22 +427,44 @@ def item() -> None:
 )
 @click.option("--year", help="Only this year.")
 @click.option("--jurisdiction", help="Only this jurisdiction.")
+@click.option("--limit", help="At most this many items (a page).")
+@click.option("--after", help="Only items after this id (the next page: the last id shown).")
 def item_list(
-    app: App, kind: str | None, state: str | None, year: str | None, jurisdiction: str | None
+    app: App,
+    kind: str | None,
+    state: str | None,
+    year: str | None,
+    jurisdiction: str | None,
+    limit: str | None,
+    after: str | None,
 ) -> None:
-    """List the items you can read.
+    """List the items you can read, by id.
 
     \b
     Example:
         campusgate item list --kind whitelist --state reviewed --year 2027
+        campusgate item list --limit 50 --after 150
     """
     from campusgate import render
     from campusgate.workflow import items
 
     rows = items.list_items(
-        app.db, app.login, kind=kind, state=state, year=year, jurisdiction=jurisdiction
+        app.db,
+        app.login,
+        kind=kind,
+        state=state,
+        year=year,
+        jurisdiction=jurisdiction,
+        limit=limit,
+        after=after,
     )
-    emit(app, rows, lambda r: render.items_table(r, app.lang))
+
+    def human(found: list[dict[str, Any]]) -> None:
+        render.items_table(found, app.lang)
+        if limit and found and len(found) == int(limit):  # there may be more
+            click.echo(app.t("items_next_page", after=found[-1]["id"]))
+
+    emit(app, rows, human)
 
 
 @command(item, "show")

@@ -539,6 +539,7 @@ MESSAGES |= {
     ),
     "downgrade_declined": ("未降级，数据库未变", "not downgraded; the database is unchanged"),
     "items_count": ("共 {count} 项", "{count} items"),
+    "items_next_page": ("下一页：--after {after}", "next page: --after {after}"),
     "item_heading": ("事项 {id}", "item {id}"),
     "as_of_note": ("[按 {date}]", "[as of {date}]"),
     # publication, the campus gate, imports, the ledger, stats
@@ -774,6 +775,8 @@ HEADINGS: dict[str, tuple[str, str]] = {
     "max_items": ("上限", "max"),
     "per_school_max": ("每校上限", "per school"),
     "recorded_by": ("登记人", "recorded by"),
+    "limit": ("每页条数", "limit"),
+    "after": ("起始编号", "after"),
     # publication, the campus gate, the ledger, stats
     "level": ("层级", "level"),
     "no": ("序号", "no."),

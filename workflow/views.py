@@ -40,9 +40,15 @@ def list_items(
     state: str | None = None,
     year: int | str | None = None,
     jurisdiction: str | None = None,
+    limit: int | str | None = None,
+    after: int | str | None = None,
 ) -> list[dict[str, Any]]:
+    """The items ``who`` reads, by id; at most ``limit`` of them, those after the id
+    ``after`` (the next page starts after the last id of this one)."""
     with db.read() as session:
         login = acting_login(session, who)
+        most = validate.count("limit", limit, minimum=1)
+        start = validate.count("after", after)
         kind = validate.choice("kind", kind, KINDS, required=False)
         state, kind = validate.state_of_kind(state, kind, STATES, KINDS)
         year_value = validate.year(year) if year is not None else None
@@ -63,6 +69,10 @@ def list_items(
             query = query.where(Item.state == state)
         if year_value is not None:
             query = query.where(Item.year == year_value)
+        if start is not None:
+            query = query.where(Item.id > start)
+        if most is not None:
+            query = query.limit(most)
         found = list(session.scalars(query))
         names = Names(session, found)
         looked_up: dict[Any, Any] = {}

@@ -413,13 +413,23 @@ def create_app(
         state: str | None = None,
         year: str | None = None,
         jurisdiction: str | None = None,
+        limit: str | None = None,
+        after: str | None = None,
     ) -> Any:
-        """The items the user can read (``item list``)."""
+        """The items the user can read (``item list``), by id; a page of ``limit`` items after
+        the id ``after``."""
         from campusgate.workflow import items
 
         with checked(request, token) as who:
             return items.list_items(
-                db, who, kind=kind, state=state, year=year, jurisdiction=jurisdiction
+                db,
+                who,
+                kind=kind,
+                state=state,
+                year=year,
+                jurisdiction=jurisdiction,
+                limit=limit,
+                after=after,
             )
 
     @api.get(

@@ -285,6 +285,30 @@ def test_item_list_json_is_a_list(db: Database) -> None:
     assert "共 3 项" in ok(db, "li.na", "item list").stdout
 
 
+def test_item_list_pages_by_limit_and_after(db: Database) -> None:
+    ids = [apply(db, title=f"事项{n}") for n in range(5)]
+
+    def page(*options: str) -> list[int]:
+        return [i["id"] for i in ok_json(db, "li.na", ["item", "list", *options])]
+
+    assert page("--limit", "2") == ids[:2]
+    assert page("--limit", "2", "--after", str(ids[1])) == ids[2:4]
+    assert page("--after", str(ids[3])) == ids[4:]
+    shown = ok(db, "li.na", ["item", "list", "--limit", "2"]).stdout
+    assert shown.endswith(f"共 2 项\n下一页：--after {ids[1]}\n")
+    assert "下一页" not in ok(db, "li.na", ["item", "list", "--limit", "9"]).stdout
+    refused(
+        db,
+        "li.na",
+        ["item", "list", "--limit", "0"],
+        exit=2,
+        stderr="错误：每页条数（--limit）至少为 1，收到 “0”\n",
+    )
+    refused(
+        db, "li.na", ["item", "list", "--after", "x"], exit=2, contains=("起始编号（--after）",)
+    )
+
+
 def test_item_list_refusals(db: Database) -> None:
     apply(db)
     refused(db, "li.na", "item list --state bogus", exit=2, contains=("state", "bogus"))

@@ -515,6 +515,9 @@ def test_typed_routes_give_the_spec_shapes(
     from tests.cli.test_cli import ok_json
 
     assert listed.json() == ok_json(db, "li.na", "item list")
+    second = apply(db, title="防溺水安全教育")
+    paged = client.get(f"/api/v1/items?limit=1&after={item_id}", headers=auth).json()
+    assert [i["id"] for i in paged] == [second]
     assert shown.json() == ok_json(db, "li.na", f"item show {item_id}")
     assert client.get("/api/v1/items/999", headers=auth).status_code == 404
     refused = client.post(
