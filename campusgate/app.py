@@ -353,7 +353,8 @@ class App:
 
         drill = parse_date(self._today_option, self._today_source)
         if drill is not None and not self.settings.clock.allow_override:
-            raise InvalidInput("today_not_allowed", source=self._today_source)
+            code = "today_not_allowed_server" if self.serving else "today_not_allowed"
+            raise InvalidInput(code, source=self._today_source)
         return drill
 
     def t(self, code: str, **params: Any) -> str:

@@ -477,6 +477,12 @@ MESSAGES |= {
         "setting today's date ({source}) is for drills only: "
         "set [clock] allow_override = true in the configuration",
     ),
+    "today_not_allowed_server": (
+        "只有演练时才能指定今天的日期（{source}）：须在服务器的配置文件中设置"
+        " [clock] allow_override = true（本机的配置对服务器上的命令不起作用）",
+        "a date for today ({source}) is for drills only: the server's configuration must set"
+        " [clock] allow_override = true (this machine's configuration does not reach it)",
+    ),
     "date_nonexistent": (
         "日期 {value} 不存在（YYYY-MM-DD 格式正确，但没有这一天）",
         "the date {value} does not exist (written YYYY-MM-DD, but there is no such day)",

@@ -666,3 +666,21 @@ def test_a_server_that_does_not_answer_in_time_may_still_be_at_it(
         assert hung_up.stderr.endswith("该地址的程序没有按 HTTP 答复（不是 campusgate 服务器？）\n")
     for conn in held:
         conn.close()
+
+
+def test_a_drill_date_refused_by_the_server_names_the_servers_configuration(
+    db: Database, issued: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from campusgate.server.api import create_app
+    from campusgate.workflow.config import load_settings
+
+    strict = tmp_path / "server.toml"
+    strict.write_text("[clock]\nallow_override = false\n", encoding="utf-8")
+    app = create_app(load_settings(str(strict), db.url), db)
+    monkeypatch.setattr(remote, "client_factory", lambda url: TestClient(app, base_url=url))
+    env = {"CAMPUSGATE_SERVER": "http://testserver", "CAMPUSGATE_TOKEN": issued["li.na"]}
+    before = snapshot(db)
+    result = invoke(["--today", "2027-01-05", "item", "list"], env)
+    assert result.exit_code == 2
+    assert "须在服务器的配置文件中设置 [clock] allow_override = true" in result.stderr
+    assert snapshot(db) == before
