@@ -82,10 +82,10 @@ USAGE_ERRORS = [
         "Error: Missing option '--department'.",
     ),
     (
-        ["item", "list", "--stat", "filed"],
+        ["item", "list", "--kin", "whitelist"],
         "campusgate item list",
-        "错误：没有选项 '--stat'。 您是不是要输入 '--state'？",
-        "Error: No such option '--stat'. Did you mean '--state'?",
+        "错误：没有选项 '--kin'。 您是不是要输入 '--kind'？",
+        "Error: No such option '--kin'. Did you mean '--kind'?",
     ),
     (
         ["itme", "list"],
