@@ -707,7 +707,7 @@ def audit_verify(app: App, against: str | None) -> int:
         "checkpoints": verdict.checkpoints,
     }
     if verdict.ok:
-        emit(app, data, app.t("audit_ok", events=verdict.events))
+        emit(app, data, app.t("audit_ok", events=verdict.events, org_events=verdict.org_events))
         return 0
     broken = verdict.first_broken or {}
     shown = app.label(broken.get("detail_code"))

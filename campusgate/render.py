@@ -247,7 +247,8 @@ def org_tree(nodes: list[dict[str, Any]], lang: str) -> None:
     out = console()
 
     def add(parent: RichTree, node: dict[str, Any]) -> None:
-        branch = parent.add(f"[bold]{node['name']}[/bold]（{label(node['level'], lang)}）")
+        level = label(node["level"], lang)
+        branch = parent.add(f"[bold]{node['name']}[/bold] · {level}")  # 县（区）has brackets
         if node["departments"]:
             branch.add(heading("departments", lang) + "、".join(node["departments"]))
         if node["schools"]:

@@ -365,8 +365,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " {by} recorded at {at}: rating {old_rating}, outcome {old_outcome})",
     ),
     "audit_ok": (
-        "审计链完整：{events} 条事件全部校验通过",
-        "audit chain intact: {events} events verified",
+        "审计链完整：事项事件 {events} 条、组织事件 {org_events} 条，全部校验通过",
+        "audit chains intact: {events} item events and {org_events} organisation events verified",
     ),
     "written": ("已写入 {path}", "written to {path}"),
     "graphviz_missing": (

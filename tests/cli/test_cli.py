@@ -1605,9 +1605,15 @@ def test_audit_verify_ok(db: Database) -> None:
     clue(db)
     items.fire(db, "wang.fang", item_id, "return", Params(reason="材料不全"))
     assert verdict(db) == {"ok": True, "events": 4, "first_broken": None}
-    assert ok(db, "li.na", "audit verify").stdout == "审计链完整：4 条事件全部校验通过\n"
+    org_events = ok_json(db, "li.na", "audit verify")["org_events"]
+    assert org_events > 0  # the test organisation's own events
+    assert ok(db, "li.na", "audit verify").stdout == (
+        f"审计链完整：事项事件 4 条、组织事件 {org_events} 条，全部校验通过\n"
+    )
     en = ok(db, "li.na", "--lang en audit verify").stdout
-    assert en == "audit chain intact: 4 events verified\n"
+    assert (
+        en == f"audit chains intact: 4 item events and {org_events} organisation events verified\n"
+    )
 
 
 def test_audit_verify_names_the_broken_event(db: Database) -> None:
