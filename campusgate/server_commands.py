@@ -166,11 +166,19 @@ def token_list(app: App) -> None:
     def human(found: list[dict[str, Any]]) -> None:
         from campusgate import render
         from campusgate.workflow.clock import local_text as when
+        from campusgate.workflow.messages import label
 
         render.rows_table(
-            ("id", "login", "valid_until", "revoked_at", "token_note"),
+            ("id", "login", "state", "valid_until", "revoked_at", "token_note"),
             [
-                (r["id"], r["login"], when(r["expires"]), when(r["revoked"]), r["note"])
+                (
+                    r["id"],
+                    r["login"],
+                    label(f"token_{r['state']}", app.lang),
+                    when(r["expires"]),
+                    when(r["revoked"]),
+                    r["note"],
+                )
                 for r in found
             ],
             app.lang,

@@ -978,6 +978,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "entity_user": ("用户", "user"),
     "entity_quota": ("总量控制", "quota"),
     "entity_token": ("令牌", "token"),
+    "token_live": ("有效", "live"),
+    "token_expired": ("已过期", "expired"),
+    "token_revoked": ("已吊销", "revoked"),
     # the scheduled jobs, by what they do
     "job_named_reminders": ("到期提醒", "deadline reminders"),
     "job_named_year-end-review": ("年末审查备案", "year-end review"),

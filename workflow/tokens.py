@@ -142,10 +142,19 @@ def revoke(db: Database, actor: str, token_id: int | str) -> dict[str, Any]:
 
 
 def describe(row: Token) -> dict[str, Any]:
-    """A token as ``token list`` shows it: never its secret."""
+    """A token as ``token list`` shows it: never its secret; ``state`` says whether it still
+    opens the server (``live``), or why not (``revoked``, ``expired``)."""
+    state = (
+        "revoked"
+        if row.revoked_at is not None
+        else "expired"
+        if row.expires_at <= now_utc()
+        else "live"
+    )
     return {
         "id": row.id,
         "login": row.login,
+        "state": state,
         "note": row.note,
         "issued_by": row.issued_by,
         "issued_at": utc_text(row.issued_at),

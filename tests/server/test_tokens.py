@@ -38,6 +38,20 @@ def test_a_token_is_shown_once_and_only_its_hash_is_kept(db: Database) -> None:
     assert [t["id"] for t in listed] == [issued["id"]]
     assert all(secret not in str(v) for v in listed[0].values())
     assert listed[0]["note"] == "办公室电脑" and listed[0]["revoked"] is None
+    assert listed[0]["state"] == "live"
+
+
+def test_token_list_says_which_tokens_still_open_the_server(db: Database) -> None:
+    live = ok_json(db, "admin", "token issue li.na")["id"]
+    gone = ok_json(db, "admin", "token issue wang.fang")["id"]
+    old = ok_json(db, "admin", "token issue zhao.lei --expires-days 1")["id"]
+    ok(db, "admin", f"token revoke {gone}")
+    with db.write() as session:  # a day later, as far as the token is concerned
+        session.get(Token, old).expires_at -= timedelta(days=2)
+    states = {t["id"]: t["state"] for t in ok_json(db, "admin", "token list")}
+    assert states == {live: "live", gone: "revoked", old: "expired"}
+    table = ok(db, "admin", "token list").stdout
+    assert "有效" in table and "已吊销" in table and "已过期" in table
 
 
 def test_only_an_admin_issues_lists_and_revokes(db: Database) -> None:
