@@ -125,7 +125,7 @@ def in_process(db: Database, ids: list[int]) -> float:
     with acting_as_of(TODAY):
         start = time.perf_counter()
         for item_id in ids:
-            results, worst = items.advance(
+            results, worst, _ = items.advance(
                 db, REVIEWER, [str(item_id)], "review", explain=lambda exc: explain(exc, "zh")
             )
             if worst:

@@ -592,7 +592,7 @@ def advance(
     params = items.Params(
         reason=reason, standard=standard, deadline=deadline, owner=owner, result=result
     )
-    results, worst = items.advance(
+    results, worst, whole = items.advance(
         app.db,
         app.login,
         item_ids,
@@ -603,7 +603,10 @@ def advance(
     )
 
     def human(_: Any) -> None:
-        said: set[str] = set()
+        if whole:  # one refusal for every id: said once, and nothing was tried
+            error_line(app.lang, results[0]["error"]["message"])
+            click.echo(app.t("advance_none", total=len(results)))
+            return
         for r in results:
             if r["ok"]:
                 click.echo(
@@ -615,14 +618,10 @@ def advance(
                         kind=r["kind"],
                     )
                 )
-            elif r["error"]["message"] not in said:  # a refusal of the whole call: once
-                said.add(r["error"]["message"])
+            else:
                 error_line(app.lang, r["error"]["message"])
         done = sum(1 for r in results if r["ok"])
-        if len(results) > 1 and len(said) == 1 and not done:  # the call was refused whole
-            click.echo(app.t("advance_none", total=len(results)))
-        else:
-            click.echo(app.t("advance_summary", ok=done, total=len(results)))
+        click.echo(app.t("advance_summary", ok=done, total=len(results)))
 
     emit(app, {"results": results}, human)
     return worst

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -254,6 +254,15 @@ def fire_each(
 Explain = Callable[[Exception], tuple[int, str, str]]
 
 
+class Advanced(NamedTuple):
+    """What ``advance`` answers: one result per id, the exit code of the worst outcome, and
+    whether the call was refused whole (one refusal for every id: nothing was tried)."""
+
+    results: list[dict[str, Any]]
+    worst: int
+    whole: bool
+
+
 def advance(
     db: Database,
     who: Who,
@@ -263,7 +272,7 @@ def advance(
     *,
     explain: Explain,
     warn: Callable[[Notice], None] | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> Advanced:
     """``advance`` as the CLI and the server answer it: one result per id (``id``, ``ok``,
     ``kind``, ``state``, ``error``; a refused item's kind and state as the user may read them)
     and the exit code of the worst outcome (an internal error, 1, outranks everything, then
@@ -274,11 +283,12 @@ def advance(
     outcomes = list(fire_each(db, who, item_ids, trigger, params))
     # a refusal of the whole call is one exception for every id; one of a single item among
     # several names the item where its own words do not (a full quota, a closed year …)
-    whole = len({id(outcome) for _, outcome in outcomes}) == 1
+    whole = len(outcomes) > 1 and len({id(outcome) for _, outcome in outcomes}) == 1
     for item_id, outcome in outcomes:
         if isinstance(outcome, Exception):
             exit_code, code, message = explain(outcome)
-            if not whole and isinstance(outcome, CampusgateError) and not _names_item(outcome):
+            several = len(outcomes) > 1 and not whole
+            if several and isinstance(outcome, CampusgateError) and not _names_item(outcome):
                 _, _, message = explain(CampusgateError("item_refused", id=item_id, why=outcome))
             error = {"code": code, "message": message, "exit": exit_code}
             results.append(
@@ -307,7 +317,7 @@ def advance(
         if not result["ok"]:
             result["kind"], result["state"] = states.get(result["id"], (None, None))
             result["id"] = _as_id(result["id"])
-    return results, (1 if 1 in codes else max(codes, default=0))
+    return Advanced(results, 1 if 1 in codes else max(codes, default=0), whole)
 
 
 def _names_item(refusal: CampusgateError) -> bool:

@@ -457,7 +457,7 @@ def create_app(
             **body.model_dump(include={"reason", "standard", "deadline", "owner", "result"})
         )
         with checked(request, token) as who:
-            results, worst = items.advance(
+            results, worst, _ = items.advance(
                 db,
                 who,
                 [str(i) for i in body.item_ids],
