@@ -13,7 +13,7 @@ from campusgate.jobs.base import Context, chunk, default_context, log, progress
 from campusgate.models import Database, Item
 from campusgate.workflow import audit, publication
 from campusgate.workflow.items import Params, transition
-from campusgate.workflow.kinds import FILED, PUBLISHED, WHITELIST
+from campusgate.workflow.kinds import FILED, WHITELIST
 from campusgate.workflow.scope import Actor, Tree
 
 NAME = "publish"
@@ -91,11 +91,7 @@ def write_whitelists(
     written = []
     with db.read() as session:
         tree = Tree.load(session)
-        published = session.scalars(
-            select(Item.jurisdiction_id)
-            .where(Item.kind == WHITELIST, Item.year == year, Item.state == PUBLISHED)
-            .group_by(Item.jurisdiction_id)
-        ).all()
+        published = publication.rows_by_jurisdiction(session, year, tree)  # one read for all
         posted = {
             jid
             for jid, name in tree.names.items()
@@ -109,7 +105,7 @@ def write_whitelists(
             document = publication.whitelist_document(
                 name,
                 year,
-                publication.rows(session, jid, year, tree),
+                published.get(jid, []),
                 level=tree.levels[jid],
                 hotline=settings.hotline,
                 mailbox=settings.mailbox,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from campusgate.models import Database, Item
@@ -72,19 +72,32 @@ def _entries(found: Iterable[Item], tree: Tree) -> list[dict[str, Any]]:
     ]
 
 
+def _published_query(year: int) -> Select[tuple[Item]]:
+    """The published whitelist items of ``year``, in filing order."""
+    return (
+        select(Item)
+        .where(Item.kind == WHITELIST, Item.year == year, Item.state == PUBLISHED)
+        .order_by(Item.id)
+    )
+
+
 def _published(session: Session, jurisdiction_ids: Sequence[int], year: int) -> list[Item]:
     found = session.scalars(
-        select(Item)
-        .where(
-            Item.kind == WHITELIST,
-            Item.year == year,
-            Item.state == PUBLISHED,
-            Item.jurisdiction_id.in_(jurisdiction_ids),
-        )
-        .order_by(Item.id)
+        _published_query(year).where(Item.jurisdiction_id.in_(jurisdiction_ids))
     )
     order = {jid: n for n, jid in enumerate(jurisdiction_ids)}
     return sorted(found, key=lambda item: order[item.jurisdiction_id])
+
+
+def rows_by_jurisdiction(
+    session: Session, year: int, tree: Tree
+) -> dict[int, list[dict[str, Any]]]:
+    """Every jurisdiction's whitelist of ``year`` (as :func:`rows`), in one read; a
+    jurisdiction that published nothing is not there."""
+    grouped: dict[int, list[Item]] = {}
+    for item in session.scalars(_published_query(year)):
+        grouped.setdefault(item.jurisdiction_id, []).append(item)
+    return {jid: _entries(found, tree) for jid, found in grouped.items()}
 
 
 def rows(
