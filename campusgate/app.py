@@ -157,6 +157,10 @@ def short_help(text: str, limit: int) -> str:
     return cut + "…"
 
 
+#: The option every command has (``command``): exactly one JSON document on stdout.
+JSON_FLAG = "--json"
+
+
 class Command(click.Command):
     """Every campusgate command: help in the reader's language, its description and its
     options' help from the help catalogue (``i18n.translate_help``). An epilog built from
@@ -186,8 +190,8 @@ class Command(click.Command):
         except click.NoSuchOption as exc:
             from campusgate.workflow.messages import render
 
-            if ctx.parent is None and exc.option_name == "--json":  # the commands' own option
-                message = render("command_option_first", i18n.speaking_now(), option="--json")
+            if ctx.parent is None and exc.option_name == JSON_FLAG:  # every command's own
+                message = render("command_option_first", i18n.speaking_now(), option=JSON_FLAG)
                 raise click.UsageError(message, ctx) from None
             root = ctx.find_root().command
             if ctx.parent is None or exc.option_name not in _option_names(root, ctx):
@@ -437,7 +441,7 @@ def command(group: click.Group, name: str | None = None, **kwargs: Any) -> Calla
     as of the drill date when one is asked for and allowed."""
 
     def decorate(func: Callable[..., Any]) -> Any:
-        @click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON document.")
+        @click.option(JSON_FLAG, "as_json", is_flag=True, help="Print exactly one JSON document.")
         @click.pass_context
         @functools.wraps(func)
         def wrapper(ctx: click.Context, *args: Any, as_json: bool, **kw: Any) -> None:

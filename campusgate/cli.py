@@ -10,6 +10,7 @@ from campusgate import commands  # noqa: F401  (registers the commands on ``cli`
 from campusgate.app import (
     EXIT_INTERNAL,
     EXIT_USAGE,
+    JSON_FLAG,
     cli,
     error_line,
     error_payload,
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
         from campusgate.workflow.messages import render
 
         message = render("undecodable", lang, field="argv")
-        if "--json" in args:
+        if JSON_FLAG in args:
             click.echo(error_payload("undecodable", message, EXIT_USAGE))
         else:
             error_line(lang, message)
@@ -57,7 +58,7 @@ def _run(args: list[str]) -> int:
     except click.Abort:
         return EXIT_INTERNAL
     except click.ClickException as exc:
-        if "--json" in args:
+        if JSON_FLAG in args:
             click.echo(error_payload("usage", exc.format_message(), EXIT_USAGE))
         else:
             exc.show()

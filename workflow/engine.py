@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from campusgate.domain import BASIS_KINDS, EVALUABLE, OUTCOMES, RATINGS, WHITELIST
-from campusgate.models import Database, Evaluation, Item, User
+from campusgate.models import Database, Evaluation, Item
 from campusgate.workflow import audit, validate
 from campusgate.workflow.clock import now_utc, utc_text
 from campusgate.workflow.clock import today as clock_today
@@ -49,7 +49,7 @@ from campusgate.workflow.scope import (
     load_user,
 )
 from campusgate.workflow.tx import writing
-from campusgate.workflow.views import evaluation_view, item_states, item_view
+from campusgate.workflow.views import evaluation_view, item_states, item_view, names_of
 
 #: Fields of a whitelist application that ``amend`` may change.
 AMENDABLE = (
@@ -446,7 +446,7 @@ def evaluate(
                 "rating": existing.rating,
                 "outcome": existing.outcome,
                 "by": by,
-                "by_name": session.scalar(select(User.name).where(User.login == by)),
+                "by_name": names_of(session, {by}).get(by),
                 "at": utc_text(existing.evaluated_at),
             }
             _record_evaluation(session, login, item, existing, rating, outcome, note)

@@ -38,6 +38,7 @@ from campusgate.workflow.scope import (
     find_school,
     load_actor,
     load_item,
+    readable_jurisdiction,
     readable_jurisdictions,
 )
 from campusgate.workflow.tx import writing
@@ -247,12 +248,7 @@ def list_entries(
         )
         if school not in (None, ""):
             found = find_school(session, school)
-            if readable is not None and found.jurisdiction_id not in readable:
-                raise PermissionDenied(
-                    "not_readable_jurisdiction",
-                    actor=actor.login,
-                    jurisdiction=tree.name(found.jurisdiction_id),
-                )
+            readable_jurisdiction(actor, tree.name(found.jurisdiction_id), tree)
             query = query.where(Entry.school_id == found.id)
         elif readable is not None:
             query = query.where(School.jurisdiction_id.in_(readable))

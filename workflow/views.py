@@ -90,7 +90,7 @@ def show_item(db: Database, who: Who, item_id: int | str) -> dict[str, Any]:
             raise PermissionDenied("not_readable", actor=login, id=item.id)
         view = item_view(session, item, actor, tree)
         view["history"] = history(session, item.id)
-        view["people"] |= _names_of(
+        view["people"] |= names_of(
             session, {e["actor"] for e in view["history"]} - set(view["people"])
         )
         evaluation = session.get(Evaluation, item.id)
@@ -159,7 +159,7 @@ def history(session: Session, item_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _names_of(session: Session, logins: set[str]) -> dict[str, str]:
+def names_of(session: Session, logins: set[str]) -> dict[str, str]:
     """``{login: name}`` of the users among ``logins`` (a system actor is none)."""
     if not logins:
         return {}
