@@ -390,8 +390,7 @@ def error_text(lang: str, message: str) -> str:
     """A refusal as the line it is printed as, in the reader's language."""
     from campusgate.workflow.messages import render
 
-    # a list under the line (several problems) starts right after its colon
-    return render("error_line", lang, message=message.replace(" \n", "\n"))
+    return render("error_line", lang, message=message)
 
 
 def json_dump(data: Any) -> str:

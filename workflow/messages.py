@@ -1070,7 +1070,8 @@ def render(code: str, lang: str = "zh", *, field_spelling: str = OPTION, **param
         return code if not params else f"{code}: {params}"
     kind = params.get("kind")
     shown = {k: _shown(k, v, lang, kind, field_spelling) for k, v in params.items()}
-    return template[_index(lang)].format(**shown)
+    # a list under the line (``listed``) starts right after the colon that leads to it
+    return template[_index(lang)].format(**shown).replace(" \n", "\n")
 
 
 def field_label(field: str, lang: str = "zh", context: str | None = None) -> str | None:

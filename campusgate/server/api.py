@@ -480,9 +480,10 @@ def create_app(
             if fmt != "html":
                 raise
             lang = _lang(request)
-            # the list's own title where the jurisdiction and year exist, else the plain one
-            known = exc.code.startswith("nothing_published")
-            title = publication.title_of(jurisdiction, year) if known else publication.TITLE
+            # the list's own title where the refusal names its jurisdiction and year (nothing
+            # published yet), else the plain one (a name mistyped, a year malformed)
+            named = exc.params.get("jurisdiction"), exc.params.get("year")
+            title = publication.title_of(*named) if all(named) else publication.TITLE
             page = publication.notice_page(title, exc.message(lang, LABEL_ONLY), lang)
             return HTMLResponse(page, status_code=protocol.status_of(exc.exit_code))
         with tempfile.TemporaryDirectory(prefix="campusgate-") as folder:
